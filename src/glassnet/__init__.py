@@ -1,0 +1,29 @@
+"""glassnet: neural networks from scratch on NumPy, where every number is visible.
+
+>>> import glassnet as gn
+>>> net = gn.Network([gn.Dense(4, 3, activation="sigmoid"),
+...                   gn.Dense(3, 1, activation="sigmoid")], seed=42)
+>>> [W.shape for W, b in net.get_weights()]
+[(4, 3), (3, 1)]
+"""
+
+from glassnet import activations, initializers, losses, metrics, optimizers
+from glassnet.layers import Dense, Layer
+from glassnet.network import Network
+from glassnet.training import History, TrainingDivergedError
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Dense",
+    "History",
+    "Layer",
+    "Network",
+    "TrainingDivergedError",
+    "activations",
+    "initializers",
+    "losses",
+    "metrics",
+    "optimizers",
+    "__version__",
+]

@@ -1,0 +1,210 @@
+"""Activation functions a = f(z), each with its derivative.
+
+Every activation maps a layer's pre-activation ``z`` (n_samples, n_units) to its
+activation ``a`` of the same shape, and turns the gradient with respect to ``a``
+into the gradient with respect to ``z`` in :meth:`Activation.backward`:
+
+    dL/dz = dL/da * f'(z)                (elementwise activations)
+
+``derivative(z, a)`` returns the elementwise slope f'(z), computed from the
+output ``a`` where that is cheaper, as the tutorials do (``a * (1 - a)`` for the
+sigmoid is their ``derivatives_sigmoid(output)``). Softmax is not elementwise:
+it overrides :meth:`backward` with its Jacobian-vector product.
+
+All of them are numerically stable: inputs of ±1e4 or ±1e300 give finite
+results with no NumPy warning.
+
+>>> import numpy as np
+>>> Sigmoid().forward(np.array([[0.0, 1e4, -1e4]]))
+array([[0.5, 1. , 0. ]])
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from glassnet.registry import resolve
+
+
+class Activation:
+    """Base class: ``forward(z)``, ``derivative(z, a)``, ``backward(grad_a, z, a)``."""
+
+    name = "activation"
+    elementwise = True
+
+    def forward(self, z: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    def derivative(self, z: np.ndarray, a: np.ndarray) -> np.ndarray:
+        """The slope f'(z), elementwise, shaped like ``z``."""
+        raise NotImplementedError
+
+    def backward(self, grad_a: np.ndarray, z: np.ndarray, a: np.ndarray) -> np.ndarray:
+        """dL/dz = dL/da * f'(z)."""
+        return grad_a * self.derivative(z, a)
+
+    def get_config(self) -> dict[str, Any]:
+        return {}
+
+    def __call__(self, z: np.ndarray) -> np.ndarray:
+        return self.forward(z)
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
+        return f"{type(self).__name__}({args})"
+
+
+class Linear(Activation):
+    """a = z;  f'(z) = 1."""
+
+    name = "linear"
+
+    def forward(self, z):
+        return z
+
+    def derivative(self, z, a):
+        return np.ones_like(z)
+
+    def backward(self, grad_a, z, a):
+        return grad_a
+
+
+class Sigmoid(Activation):
+    """a = 1 / (1 + e^(-z));  f'(z) = a (1 − a).
+
+    Computed as ½(1 + tanh(z/2)), the same function written so that ``exp``
+    never overflows for large negative ``z``.
+    """
+
+    name = "sigmoid"
+
+    def forward(self, z):
+        a = np.multiply(z, 0.5)
+        np.tanh(a, out=a)
+        a *= 0.5
+        a += 0.5
+        return a
+
+    def derivative(self, z, a):
+        return a * (1 - a)
+
+    def backward(self, grad_a, z, a):
+        slope = 1 - a
+        slope *= a
+        slope *= grad_a
+        return slope
+
+
+class Tanh(Activation):
+    """a = tanh(z);  f'(z) = 1 − a²."""
+
+    name = "tanh"
+
+    def forward(self, z):
+        return np.tanh(z)
+
+    def derivative(self, z, a):
+        return 1 - a * a
+
+
+class ReLU(Activation):
+    """a = max(z, 0);  f'(z) = 1 if z > 0 else 0."""
+
+    name = "relu"
+
+    def forward(self, z):
+        return np.maximum(z, 0)
+
+    def derivative(self, z, a):
+        return (z > 0).astype(z.dtype)
+
+    def backward(self, grad_a, z, a):
+        return np.where(z > 0, grad_a, 0).astype(grad_a.dtype, copy=False)
+
+
+class LeakyReLU(Activation):
+    """a = z if z > 0 else α z;  f'(z) = 1 if z > 0 else α."""
+
+    name = "leaky_relu"
+
+    def __init__(self, alpha: float = 0.01):
+        self.alpha = float(alpha)
+
+    def forward(self, z):
+        return np.where(z > 0, z, self.alpha * z)
+
+    def derivative(self, z, a):
+        return np.where(z > 0, 1, self.alpha).astype(z.dtype)
+
+    def get_config(self):
+        return {"alpha": self.alpha}
+
+
+class ELU(Activation):
+    """a = z if z > 0 else α (e^z − 1);  f'(z) = 1 if z > 0 else a + α."""
+
+    name = "elu"
+
+    def __init__(self, alpha: float = 1.0):
+        self.alpha = float(alpha)
+
+    def forward(self, z):
+        # min(z, 0) keeps expm1 from overflowing on large positive z.
+        return np.where(z > 0, z, self.alpha * np.expm1(np.minimum(z, 0)))
+
+    def derivative(self, z, a):
+        return np.where(z > 0, 1, a + self.alpha).astype(z.dtype)
+
+    def get_config(self):
+        return {"alpha": self.alpha}
+
+
+class Softplus(Activation):
+    """a = log(1 + e^z);  f'(z) = 1 / (1 + e^(−z)), the sigmoid of z."""
+
+    name = "softplus"
+
+    def forward(self, z):
+        return np.logaddexp(0, z)
+
+    def derivative(self, z, a):
+        return Sigmoid().forward(z)
+
+
+class Softmax(Activation):
+    """a_j = e^(z_j) / Σ_k e^(z_k), over each row.
+
+    Its derivative is a Jacobian, not elementwise: for one row,
+    dL/dz = a ⊙ (g − (g · a)) with g = dL/da. Shifting z by its row maximum
+    before ``exp`` changes nothing mathematically and prevents overflow.
+    """
+
+    name = "softmax"
+    elementwise = False
+
+    def forward(self, z):
+        e = z - z.max(axis=1, keepdims=True)
+        np.exp(e, out=e)
+        e /= e.sum(axis=1, keepdims=True)
+        return e
+
+    def derivative(self, z, a):
+        raise ValueError(
+            "softmax has no elementwise derivative: each output depends on every input "
+            "of its row. Use Softmax.backward(grad_a, z, a) for the Jacobian-vector product."
+        )
+
+    def backward(self, grad_a, z, a):
+        return a * (grad_a - np.sum(grad_a * a, axis=1, keepdims=True))
+
+
+ACTIVATIONS: dict[str, type[Activation]] = {
+    cls.name: cls for cls in (Linear, Sigmoid, Tanh, ReLU, LeakyReLU, ELU, Softplus, Softmax)
+}
+
+
+def get(spec: str | Activation) -> Activation:
+    """An activation from its name (``"relu"``) or an :class:`Activation` instance."""
+    return resolve(ACTIVATIONS, spec, "activation", Activation)

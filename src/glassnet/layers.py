@@ -1,0 +1,188 @@
+"""Layers: ``forward(x)`` keeps what ``backward`` needs; ``backward(grad)`` fills the
+parameter gradients and returns the gradient for the layer's input.
+
+A :class:`Dense` layer is the tutorials' whole story for one layer::
+
+    z = x W + b          x: (n_samples, n_inputs)  W: (n_inputs, n_units)  b: (n_units,)
+    a = f(z)             the activation; a and z: (n_samples, n_units)
+
+    δ  = dL/dz = dL/da ⊙ f'(z)        (the tutorial's d_output / d_hiddenlayer, up to sign)
+    dW = xᵀ δ                         db = Σ_samples δ
+    dL/dx = δ Wᵀ                      (the tutorial's Error_at_hidden_layer, up to sign)
+
+The parameters live in views into one flat buffer owned by the
+:class:`~glassnet.Network`, so that an optimizer updates every weight in one
+call; assigning ``layer.W = new`` copies into that view (shape checked).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from glassnet import activations, initializers
+from glassnet.validation import check_positive_int
+
+
+class Layer:
+    """Base class. A layer may own parameters (``param_shapes``) or none."""
+
+    n_inputs: int
+    n_units: int
+
+    def param_shapes(self) -> dict[str, tuple[int, ...]]:
+        """Name → shape of each parameter, in storage order."""
+        return {}
+
+    def bind(self, params: dict[str, np.ndarray], grads: dict[str, np.ndarray]) -> None:
+        """Adopt views into the network's flat parameter and gradient buffers."""
+
+    def initialize(self, rng: np.random.Generator) -> None:
+        """Fill the bound parameters with initial values drawn from ``rng``."""
+
+    def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
+        raise NotImplementedError
+
+    def backward(self, grad_out: np.ndarray, need_input_grad: bool = True) -> np.ndarray | None:
+        raise NotImplementedError
+
+    def get_config(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+
+class Dense(Layer):
+    """A fully connected layer: a = f(x W + b).
+
+    Parameters
+    ----------
+    n_inputs : number of features coming in (columns of x).
+    n_units : number of neurons (columns of a).
+    activation : a name from :data:`glassnet.activations.ACTIVATIONS` or an object.
+    use_bias : whether the layer has a bias b (the 2020 walk-through and James
+        Loy's network have none).
+    init : a name from :data:`glassnet.initializers.INITIALIZERS` or an object.
+
+    >>> import glassnet as gn
+    >>> net = gn.Network([gn.Dense(4, 3), gn.Dense(3, 1)], seed=0)
+    >>> net.layers[0].W.shape, net.layers[0].b.shape
+    ((4, 3), (3,))
+    """
+
+    def __init__(
+        self,
+        n_inputs: int,
+        n_units: int,
+        activation: str | activations.Activation = "sigmoid",
+        use_bias: bool = True,
+        init: str | initializers.Initializer = "uniform",
+    ):
+        self.n_inputs = check_positive_int(n_inputs, "n_inputs")
+        self.n_units = check_positive_int(n_units, "n_units")
+        self.activation = activations.get(activation)
+        self.use_bias = bool(use_bias)
+        self.init = initializers.get(init)
+        self._W: np.ndarray | None = None
+        self._b: np.ndarray | None = None
+        self.dW: np.ndarray | None = None
+        self.db: np.ndarray | None = None
+        # What forward keeps for backward (and for anyone who wants to look).
+        self.x: np.ndarray | None = None
+        self.z: np.ndarray | None = None
+        self.a: np.ndarray | None = None
+
+    # -- parameters ---------------------------------------------------------
+    def param_shapes(self):
+        shapes = {"W": (self.n_inputs, self.n_units)}
+        if self.use_bias:
+            shapes["b"] = (self.n_units,)
+        return shapes
+
+    def bind(self, params, grads):
+        self._W, self.dW = params["W"], grads["W"]
+        self._b, self.db = params.get("b"), grads.get("b")
+
+    def initialize(self, rng):
+        dtype = self._W.dtype
+        self._W[...] = self.init.weights(rng, self.n_inputs, self.n_units, dtype)
+        if self._b is not None:
+            self._b[...] = self.init.bias(rng, self.n_units, dtype)
+
+    @property
+    def W(self) -> np.ndarray | None:
+        """Weights, (n_inputs, n_units): column j holds the weights into unit j."""
+        return self._W
+
+    @W.setter
+    def W(self, value) -> None:
+        self._assign("W", self._W, value, (self.n_inputs, self.n_units))
+
+    @property
+    def b(self) -> np.ndarray | None:
+        """Biases, (n_units,), or None when ``use_bias=False``."""
+        return self._b
+
+    @b.setter
+    def b(self, value) -> None:
+        if self._b is None:
+            if value is None:
+                return
+            raise ValueError(f"{self} has use_bias=False, so it cannot take a bias.")
+        value = np.asarray(value)
+        if value.shape == (1, self.n_units):  # the tutorials' (1, n_units) row
+            value = value.reshape(-1)
+        self._assign("b", self._b, value, (self.n_units,))
+
+    def _assign(self, name, target, value, shape):
+        if target is None:
+            raise ValueError(f"{self} is not part of a Network yet, so it has no {name} to set.")
+        value = np.asarray(value)
+        if value.shape != shape:
+            raise ValueError(
+                f"{name} of {self} must have shape {shape}, but the given array has shape "
+                f"{value.shape}."
+            )
+        if not np.isfinite(value).all():
+            raise ValueError(f"{name} of {self} must be finite, but the given array has NaN/inf.")
+        target[...] = value
+
+    @property
+    def n_params(self) -> int:
+        return self.n_inputs * self.n_units + (self.n_units if self.use_bias else 0)
+
+    # -- math ---------------------------------------------------------------
+    def forward(self, x, training=False):
+        """z = x W + b;  a = f(z)."""
+        z = x @ self._W
+        if self._b is not None:
+            z += self._b
+        self.x, self.z = x, z
+        self.a = self.activation.forward(z)
+        return self.a
+
+    def backward(self, grad_out, need_input_grad=True):
+        """From dL/da: δ = dL/da ⊙ f'(z), then :meth:`backward_delta`."""
+        delta = self.activation.backward(grad_out, self.z, self.a)
+        return self.backward_delta(delta, need_input_grad)
+
+    def backward_delta(self, delta, need_input_grad=True):
+        """From δ = dL/dz: dW = xᵀ δ, db = Σ δ; returns dL/dx = δ Wᵀ."""
+        np.matmul(self.x.T, delta, out=self.dW)
+        if self.db is not None:
+            np.sum(delta, axis=0, out=self.db)
+        return delta @ self._W.T if need_input_grad else None
+
+    def get_config(self):
+        return {
+            "type": "Dense",
+            "n_inputs": self.n_inputs,
+            "n_units": self.n_units,
+            "activation": self.activation.name,
+            "activation_config": self.activation.get_config(),
+            "use_bias": self.use_bias,
+            "init": self.init.name,
+        }
+
+    def __repr__(self) -> str:
+        bias = "" if self.use_bias else ", use_bias=False"
+        return f"Dense({self.n_inputs}, {self.n_units}, activation={self.activation.name!r}{bias})"

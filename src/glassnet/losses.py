@@ -1,0 +1,214 @@
+"""Loss functions L(y, ŷ): a value and its gradient dL/dŷ.
+
+``y`` and ``ŷ`` are (n_samples, n_outputs). Sum-losses sum over samples and
+outputs; mean-losses average over the batch, so their gradients carry a 1/n.
+
+=======================  ===================================  =====================
+name                     L                                    dL/dŷ
+=======================  ===================================  =====================
+``sse``                  Σ (y − ŷ)²           (James Loy)     2 (ŷ − y)
+``half_sse``             ½ Σ (y − ŷ)²         (Sunil Ray)     ŷ − y  (= −E)
+``mse``                  mean (y − ŷ)²                        2 (ŷ − y) / N
+``mae``                  mean |y − ŷ|                         sign(ŷ − y) / N
+``binary_crossentropy``  −mean [y log ŷ + (1−y) log(1−ŷ)]     (ŷ − y) / (ŷ(1−ŷ) N)
+``categorical_...``      −(1/n) Σ y log ŷ                     −y / (ŷ n)
+=======================  ===================================  =====================
+
+(N is the number of elements, n the number of samples.)
+
+Fused output gradients: where a sigmoid output meets binary cross-entropy, or
+a softmax output meets categorical cross-entropy, the chain rule collapses to
+dL/dz = (ŷ − y) / N (resp. / n), which is exact and never divides by a
+saturated probability. :meth:`Loss.fused_delta` returns it, and the value is
+then computed from the logits z (``log(1 + e^z) − y z`` and log-softmax), so no
+log of 0 is ever taken. Every other pair goes through ``gradient`` and the
+activation's own ``backward``.
+
+>>> import numpy as np
+>>> HalfSSE().value(np.array([[1.0], [0.0]]), np.array([[0.5], [0.5]]))
+0.25
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from glassnet.registry import resolve
+
+
+class Loss:
+    """Base class: ``value(y, ŷ)`` → float and ``gradient(y, ŷ)`` → dL/dŷ."""
+
+    name = "loss"
+    #: the output activation whose pairing with this loss has the fused gradient ŷ − y
+    fused_activation: str | None = None
+    #: whether ``y`` may be given as 1-D integer class labels (one-hot encoded)
+    accepts_labels = False
+
+    def value(self, y: np.ndarray, yhat: np.ndarray, z: np.ndarray | None = None) -> float:
+        raise NotImplementedError
+
+    def gradient(self, y: np.ndarray, yhat: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    def fused_delta(self, y: np.ndarray, yhat: np.ndarray) -> np.ndarray:
+        raise NotImplementedError(f"{self.name} has no fused output gradient")
+
+    def check_target(self, y: np.ndarray) -> None:
+        """Refuse targets this loss cannot take (called once, at the public boundary)."""
+
+    def get_config(self) -> dict:
+        return {}
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}()"
+
+
+class SSE(Loss):
+    """L = Σ (y − ŷ)²,  dL/dŷ = 2 (ŷ − y).  James Loy's loss."""
+
+    name = "sse"
+
+    def value(self, y, yhat, z=None):
+        r = yhat - y
+        return float(np.vdot(r, r))
+
+    def gradient(self, y, yhat):
+        g = yhat - y
+        g *= 2
+        return g
+
+
+class HalfSSE(Loss):
+    """L = ½ Σ (y − ŷ)²,  dL/dŷ = ŷ − y = −E.  Sunil Ray's loss.
+
+    The tutorial's ``E = y − output`` is −dL/dŷ, and its ``d_output = E · slope``
+    is −dL/dz: the tutorial adds ``lr · hᵀ d_output`` where gradient descent
+    subtracts ``lr · dL/dW``, the same update.
+    """
+
+    name = "half_sse"
+
+    def value(self, y, yhat, z=None):
+        r = yhat - y
+        return 0.5 * float(np.vdot(r, r))
+
+    def gradient(self, y, yhat):
+        return yhat - y
+
+
+class MSE(Loss):
+    """L = (1/N) Σ (y − ŷ)²,  dL/dŷ = 2 (ŷ − y) / N, N = number of elements."""
+
+    name = "mse"
+
+    def value(self, y, yhat, z=None):
+        r = yhat - y
+        return float(np.vdot(r, r)) / r.size
+
+    def gradient(self, y, yhat):
+        g = yhat - y
+        g *= 2 / g.size
+        return g
+
+
+class MAE(Loss):
+    """L = (1/N) Σ |y − ŷ|,  dL/dŷ = sign(ŷ − y) / N."""
+
+    name = "mae"
+
+    def value(self, y, yhat, z=None):
+        return float(np.mean(np.abs(yhat - y)))
+
+    def gradient(self, y, yhat):
+        g = np.sign(yhat - y)
+        g /= g.size
+        return g
+
+
+def _clip_probability(p: np.ndarray) -> np.ndarray:
+    eps = np.finfo(p.dtype).eps if p.dtype.kind == "f" else 1e-12
+    return np.clip(p, eps, 1 - eps)
+
+
+class BinaryCrossEntropy(Loss):
+    """L = −(1/N) Σ [y log ŷ + (1 − y) log(1 − ŷ)], N = number of elements.
+
+    From sigmoid logits z: L = (1/N) Σ [log(1 + e^z) − y z], dL/dz = (ŷ − y) / N.
+    """
+
+    name = "binary_crossentropy"
+    fused_activation = "sigmoid"
+    accepts_labels = True
+
+    def value(self, y, yhat, z=None):
+        if z is not None:
+            return float(np.mean(np.logaddexp(0, z) - y * z))
+        p = _clip_probability(yhat)
+        return float(-np.mean(y * np.log(p) + (1 - y) * np.log1p(-p)))
+
+    def gradient(self, y, yhat):
+        p = _clip_probability(yhat)
+        return (p - y) / (p * (1 - p) * p.size)
+
+    def fused_delta(self, y, yhat):
+        d = yhat - y
+        d /= d.size
+        return d
+
+    def check_target(self, y):
+        bad = (y < 0) | (y > 1)
+        if bad.any():
+            row, col = np.argwhere(bad)[0]
+            raise ValueError(
+                "binary_crossentropy expects targets in [0, 1], but y has "
+                f"{int(bad.sum())} value(s) outside it, the first {y[row, col]!r} at "
+                f"row {row}, column {col}."
+            )
+
+
+class CategoricalCrossEntropy(Loss):
+    """L = −(1/n) Σ_i Σ_k y_ik log ŷ_ik, n = number of samples.
+
+    From softmax logits z: log ŷ = z − max z − log Σ e^(z − max z) (log-softmax),
+    and dL/dz = (ŷ − y) / n.
+    """
+
+    name = "categorical_crossentropy"
+    fused_activation = "softmax"
+    accepts_labels = True
+
+    def value(self, y, yhat, z=None):
+        n = y.shape[0]
+        if z is not None:
+            shifted = z - z.max(axis=1, keepdims=True)
+            log_p = shifted - np.log(np.sum(np.exp(shifted), axis=1, keepdims=True))
+            return float(-np.vdot(y, log_p)) / n
+        return float(-np.vdot(y, np.log(_clip_probability(yhat)))) / n
+
+    def gradient(self, y, yhat):
+        return -y / (_clip_probability(yhat) * y.shape[0])
+
+    def fused_delta(self, y, yhat):
+        d = yhat - y
+        d /= y.shape[0]
+        return d
+
+    def check_target(self, y):
+        if (y < 0).any():
+            row, col = np.argwhere(y < 0)[0]
+            raise ValueError(
+                "categorical_crossentropy expects non-negative targets (one-hot rows or "
+                f"class probabilities), but y[{row}, {col}] = {y[row, col]!r}."
+            )
+
+
+LOSSES: dict[str, type[Loss]] = {
+    cls.name: cls
+    for cls in (SSE, HalfSSE, MSE, MAE, BinaryCrossEntropy, CategoricalCrossEntropy)
+}
+
+
+def get(spec: str | Loss) -> Loss:
+    """A loss from its name (``"mse"``) or a :class:`Loss` instance."""
+    return resolve(LOSSES, spec, "loss", Loss)

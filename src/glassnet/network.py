@@ -1,0 +1,398 @@
+"""The Network: a stack of layers trained by backpropagation.
+
+Forward propagation runs the layers in order, a⁽ˡ⁾ = f(a⁽ˡ⁻¹⁾ W⁽ˡ⁾ + b⁽ˡ⁾) with
+a⁽⁰⁾ = X; backpropagation runs them in reverse, each turning dL/da into dL/dz,
+filling its dW and db, and passing dL/dx back (the chain rule, one layer at a
+time). Every weight and bias lives in one flat vector ``params`` and every
+gradient in ``grads``; ``layer.W`` and ``layer.b`` are views into them.
+
+The network owns its random generator: ``seed`` fixes the initial weights and
+the shuffling order, and nothing touches NumPy's global random state.
+
+>>> import numpy as np, glassnet as gn
+>>> X = np.array([[1, 0, 1, 0], [1, 0, 1, 1], [0, 1, 0, 1]])
+>>> y = np.array([[1], [1], [0]])
+>>> net = gn.Network([gn.Dense(4, 3), gn.Dense(3, 1)], seed=42)
+>>> hist = net.fit(X, y, epochs=5000, lr=0.1, loss="half_sse")
+>>> bool((np.abs(net.predict(X) - y) < 0.1).all())
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from glassnet import losses as losses_module
+from glassnet import metrics as metrics_module
+from glassnet import optimizers as optimizers_module
+from glassnet.layers import Dense, Layer
+from glassnet.training import Callback, History, train
+from glassnet.validation import (
+    check_positive_float,
+    check_positive_int,
+    check_X,
+    check_y,
+)
+
+_DTYPES = {"float64": np.float64, "float32": np.float32}
+#: ``predict`` works through the data in chunks whose widest activation stays under this
+PREDICT_CHUNK_BYTES = 32 * 2**20
+
+
+class Network:
+    """A feed-forward network of layers.
+
+    Parameters
+    ----------
+    layers : the layers, input to output; each layer's ``n_inputs`` must equal
+        the previous layer's ``n_units``.
+    seed : seed of the network's ``numpy.random.Generator`` (initialisation and
+        shuffling); None draws fresh entropy.
+    dtype : ``"float64"`` (default) or ``"float32"``; inputs are converted to it.
+    """
+
+    def __init__(self, layers: Sequence[Layer], seed: int | None = None, dtype: str = "float64"):
+        layers = list(layers)
+        if not layers:
+            raise ValueError("A Network needs at least one layer, but the list is empty.")
+        for i, layer in enumerate(layers):
+            if not isinstance(layer, Layer):
+                raise TypeError(
+                    f"Layer {i + 1} must be a glassnet layer (e.g. gn.Dense(4, 3)), but got "
+                    f"{type(layer).__name__}: {layer!r}."
+                )
+        for i, (prev, nxt) in enumerate(zip(layers, layers[1:]), start=1):
+            if prev.n_units != nxt.n_inputs:
+                raise ValueError(
+                    f"Layer {i} ({prev!r}) outputs {prev.n_units} unit(s) but layer {i + 1} "
+                    f"({nxt!r}) expects {nxt.n_inputs} input(s); they must be equal."
+                )
+        key = str(np.dtype(dtype)) if not isinstance(dtype, str) else dtype
+        if key not in _DTYPES:
+            raise ValueError(f"dtype must be 'float64' or 'float32', but got {dtype!r}.")
+        self.layers = layers
+        self.dtype = np.dtype(_DTYPES[key])
+        self.seed = seed
+        self.rng = np.random.default_rng(seed)
+        self.loss: losses_module.Loss | None = None
+        self.optimizer: optimizers_module.Optimizer | None = None
+        self.history = History()
+        self.stop_training = False
+        self._allocate()
+        for layer in self.layers:
+            layer.initialize(self.rng)
+
+    def _allocate(self) -> None:
+        """One flat buffer for all parameters, one for all gradients; layers get views."""
+        shapes = [layer.param_shapes() for layer in self.layers]
+        total = sum(int(np.prod(s)) for per_layer in shapes for s in per_layer.values())
+        self.params = np.zeros(total, dtype=self.dtype)
+        self.grads = np.zeros(total, dtype=self.dtype)
+        offset = 0
+        for layer, per_layer in zip(self.layers, shapes):
+            p_views, g_views = {}, {}
+            for name, shape in per_layer.items():
+                size = int(np.prod(shape))
+                p_views[name] = self.params[offset : offset + size].reshape(shape)
+                g_views[name] = self.grads[offset : offset + size].reshape(shape)
+                offset += size
+            layer.bind(p_views, g_views)
+
+    # -- shape facts --------------------------------------------------------
+    @property
+    def n_inputs(self) -> int:
+        return self.layers[0].n_inputs
+
+    @property
+    def n_outputs(self) -> int:
+        return self.layers[-1].n_units
+
+    @property
+    def n_params(self) -> int:
+        return int(self.params.size)
+
+    @property
+    def dense_layers(self) -> list[Dense]:
+        return [layer for layer in self.layers if isinstance(layer, Dense)]
+
+    # -- weights ------------------------------------------------------------
+    def get_weights(self) -> list[tuple[np.ndarray, np.ndarray | None]]:
+        """Copies of ``(W, b)`` for each Dense layer (b is None without bias)."""
+        return [
+            (layer.W.copy(), None if layer.b is None else layer.b.copy())
+            for layer in self.dense_layers
+        ]
+
+    def set_weights(self, weights: Sequence[Sequence[Any]]) -> None:
+        """Set ``[(W, b), ...]``, one pair per Dense layer, as ``get_weights`` gives them.
+
+        ``b`` may also be (1, n_units), the tutorials' shape, or None for a
+        layer without bias. Every shape is checked before anything is written.
+        """
+        dense = self.dense_layers
+        if not isinstance(weights, (list, tuple)) or len(weights) != len(dense):
+            got = len(weights) if isinstance(weights, (list, tuple)) else type(weights).__name__
+            raise ValueError(
+                f"set_weights expects a list of {len(dense)} (W, b) pair(s), one per Dense "
+                f"layer, but got {got}."
+            )
+        staged = []
+        for i, (layer, pair) in enumerate(zip(dense, weights), start=1):
+            if not isinstance(pair, (list, tuple)) or len(pair) not in (1, 2):
+                raise ValueError(f"Entry {i} of set_weights must be a (W, b) pair, got {pair!r}.")
+            W = np.asarray(pair[0], dtype=self.dtype)
+            b = pair[1] if len(pair) == 2 else None
+            if W.shape != (layer.n_inputs, layer.n_units):
+                raise ValueError(
+                    f"W of layer {i} ({layer!r}) must have shape "
+                    f"{(layer.n_inputs, layer.n_units)}, but the given array has shape {W.shape}."
+                )
+            if b is not None:
+                b = np.asarray(b, dtype=self.dtype)
+                if not layer.use_bias:
+                    raise ValueError(f"Layer {i} ({layer!r}) has no bias, but a bias was given.")
+                if b.shape not in ((layer.n_units,), (1, layer.n_units)):
+                    raise ValueError(
+                        f"b of layer {i} ({layer!r}) must have shape ({layer.n_units},) or "
+                        f"(1, {layer.n_units}), but the given array has shape {b.shape}."
+                    )
+                b = b.reshape(-1)
+            elif layer.use_bias:
+                raise ValueError(f"Layer {i} ({layer!r}) has a bias, but None was given for it.")
+            for name, arr in (("W", W), ("b", b)):
+                if arr is not None and not np.isfinite(arr).all():
+                    raise ValueError(f"{name} of layer {i} contains NaN or inf.")
+            staged.append((layer, W, b))
+        for layer, W, b in staged:
+            layer.W[...] = W
+            if b is not None:
+                layer.b[...] = b
+
+    # -- the math, on arrays already validated --------------------------------
+    def forward(self, X: np.ndarray, training: bool = False) -> np.ndarray:
+        """Forward propagation: run X through every layer; returns the output.
+
+        X must already be a 2-D array of the network's dtype (``predict``
+        validates; this does not). Each layer keeps its x, z and a.
+        """
+        a = X
+        for layer in self.layers:
+            a = layer.forward(a, training)
+        return a
+
+    def backward(self, y: np.ndarray, loss: losses_module.Loss) -> None:
+        """Backpropagation after :meth:`forward`: fill ``grads`` with dL/dθ.
+
+        At the output, a fused pair (sigmoid + binary cross-entropy, softmax +
+        categorical cross-entropy) starts from δ = dL/dz directly; every other
+        pair starts from dL/dŷ and goes through the output activation.
+        """
+        last = self.layers[-1]
+        if self._is_fused(loss):
+            grad = last.backward_delta(loss.fused_delta(y, last.a), len(self.layers) > 1)
+        else:
+            grad = last.backward(loss.gradient(y, last.a), len(self.layers) > 1)
+        for i in range(len(self.layers) - 2, -1, -1):
+            grad = self.layers[i].backward(grad, i > 0)
+
+    def loss_value(self, y: np.ndarray, loss: losses_module.Loss) -> float:
+        """The loss of the last :meth:`forward` (from the logits where that is stabler)."""
+        last = self.layers[-1]
+        return loss.value(y, last.a, last.z if self._is_fused(loss) else None)
+
+    def loss_and_gradients(
+        self, X: np.ndarray, y: np.ndarray, loss: losses_module.Loss, training: bool = False
+    ) -> float:
+        """One forward and one backward pass: returns L and leaves dL/dθ in ``grads``."""
+        self.forward(X, training)
+        value = self.loss_value(y, loss)
+        self.backward(y, loss)
+        return value
+
+    def predict_array(self, X: np.ndarray, chunk_rows: int | None = None) -> np.ndarray:
+        """:meth:`forward` in chunks of rows, so memory stays bounded on large X."""
+        return self._forward_in_chunks(X, chunk_rows)[0]
+
+    def _forward_in_chunks(
+        self, X: np.ndarray, chunk_rows: int | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Output a and pre-activation z of the last layer, chunk by chunk."""
+        if chunk_rows is None:
+            widest = max(layer.n_units for layer in self.layers)
+            chunk_rows = max(1, PREDICT_CHUNK_BYTES // (widest * self.dtype.itemsize))
+        last = self.layers[-1]
+        if X.shape[0] <= chunk_rows:
+            a = self.forward(X).copy()
+            return a, last.z.copy()
+        a = np.empty((X.shape[0], self.n_outputs), dtype=self.dtype)
+        z = np.empty_like(a)
+        for start in range(0, X.shape[0], chunk_rows):
+            rows = slice(start, start + chunk_rows)
+            a[rows] = self.forward(X[rows])
+            z[rows] = last.z
+        return a, z
+
+    def evaluate_arrays(
+        self, X: np.ndarray, y: np.ndarray, loss: losses_module.Loss, metric_names: list[str]
+    ) -> dict[str, float]:
+        yhat, z = self._forward_in_chunks(X)
+        result = {"loss": loss.value(y, yhat, z if self._is_fused(loss) else None)}
+        for name in metric_names:
+            result[name] = metrics_module.get(name)(y, yhat)
+        return result
+
+    def _is_fused(self, loss: losses_module.Loss) -> bool:
+        """Whether the output activation and ``loss`` form a fused pair (δ = ŷ − y)."""
+        activation = getattr(self.layers[-1], "activation", None)
+        return loss.fused_activation is not None and loss.fused_activation == getattr(
+            activation, "name", None
+        )
+
+    # -- the public surface -------------------------------------------------
+    def _first_layer_name(self) -> str:
+        return f"Layer 1 ({self.layers[0]!r})"
+
+    def _check_X(self, X: Any) -> np.ndarray:
+        return check_X(X, self.n_inputs, self.dtype, self._first_layer_name())
+
+    def _check_y(self, y: Any, n_samples: int, loss: losses_module.Loss) -> np.ndarray:
+        y = check_y(y, n_samples, self.n_outputs, self.dtype, loss.accepts_labels)
+        loss.check_target(y)
+        return y
+
+    def fit(
+        self,
+        X: Any,
+        y: Any,
+        epochs: int = 1000,
+        lr: float | None = None,
+        loss: str | losses_module.Loss = "mse",
+        optimizer: str | optimizers_module.Optimizer = "gd",
+        batch_size: int | None = None,
+        shuffle: bool = False,
+        validation_data: tuple[Any, Any] | None = None,
+        verbose: int = 0,
+        metrics: Sequence[str] = (),
+        callbacks: Sequence[Callback] = (),
+    ) -> History:
+        """Train for ``epochs`` epochs, continuing from the current weights.
+
+        Parameters
+        ----------
+        X : (n_samples, n_features) inputs. y : targets, (n_samples, n_outputs);
+            1-D is a column, or class labels for the cross-entropy losses.
+        lr : learning rate η; None keeps the optimizer's default (0.1 for "gd").
+        loss : a name from :data:`glassnet.losses.LOSSES` or a Loss object.
+        optimizer : a name from :data:`glassnet.optimizers.OPTIMIZERS` or an
+            Optimizer object. Calling ``fit`` again with the same optimizer name
+            and lr keeps its state (momenta), so two calls train as one.
+        batch_size : None for full-batch gradient descent, 1 for per-sample
+            SGD, k for minibatches of k.
+        shuffle : shuffle the samples each epoch (with the network's generator).
+        validation_data : (X_val, y_val), evaluated after every epoch.
+        verbose : 0 silent, 1 ten lines per run, 2 one line per epoch.
+        metrics : names from :data:`glassnet.metrics.METRICS`, recorded per epoch.
+        callbacks : objects with ``on_epoch_end(epoch, logs)``; a truthy
+            return value (or setting ``net.stop_training = True``) stops training.
+
+        Returns the network's :class:`History`, which grows across ``fit`` calls.
+
+        Raises :class:`TrainingDivergedError` if the loss becomes NaN or
+        infinite; the weights are then those from the start of that epoch.
+        """
+        epochs = check_positive_int(epochs, "epochs")
+        batch_size = check_positive_int(batch_size, "batch_size", allow_none=True)
+        if lr is not None:
+            lr = check_positive_float(lr, "lr")
+        if verbose not in (0, 1, 2):
+            raise ValueError(f"verbose must be 0, 1 or 2, but got {verbose!r}.")
+        loss_obj = losses_module.get(loss)
+        optimizer_obj = self._resolve_optimizer(optimizer, lr)
+        metric_names = [m for m in metrics]
+        for name in metric_names:
+            metrics_module.get(name)
+        X = self._check_X(X)
+        y = self._check_y(y, X.shape[0], loss_obj)
+        val = None
+        if validation_data is not None:
+            if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
+                raise ValueError("validation_data must be a pair (X_val, y_val).")
+            Xv = self._check_X(validation_data[0])
+            val = (Xv, self._check_y(validation_data[1], Xv.shape[0], loss_obj))
+        self.loss, self.optimizer = loss_obj, optimizer_obj
+        return train(
+            self,
+            X,
+            y,
+            epochs=epochs,
+            loss=loss_obj,
+            optimizer=optimizer_obj,
+            batch_size=batch_size,
+            shuffle=bool(shuffle),
+            validation_data=val,
+            metrics=metric_names,
+            callbacks=list(callbacks),
+            verbose=verbose,
+            history=self.history,
+        )
+
+    def _resolve_optimizer(self, optimizer: Any, lr: float | None) -> optimizers_module.Optimizer:
+        if isinstance(optimizer, optimizers_module.Optimizer):
+            if lr is not None and lr != optimizer.lr:
+                raise ValueError(
+                    f"lr={lr} was given to fit, but the optimizer object already has "
+                    f"lr={optimizer.lr}; give the learning rate in one place."
+                )
+            return optimizer
+        fresh = optimizers_module.get(optimizer, lr)
+        current = self.optimizer
+        if current is not None and type(current) is type(fresh) and current.lr == fresh.lr:
+            return current
+        return fresh
+
+    def predict(self, X: Any) -> np.ndarray:
+        """Outputs for X: (n_samples, n_outputs), computed in bounded memory."""
+        return self.predict_array(self._check_X(X))
+
+    def evaluate(
+        self,
+        X: Any,
+        y: Any,
+        loss: str | losses_module.Loss | None = None,
+        metrics: Sequence[str] = ("accuracy",),
+    ) -> dict[str, float]:
+        """``{"loss": L, metric: value, ...}`` on (X, y).
+
+        ``loss`` defaults to the one of the last ``fit`` (mse if never fitted).
+        """
+        loss_obj = losses_module.get(loss if loss is not None else (self.loss or "mse"))
+        metric_names = list(metrics)
+        for name in metric_names:
+            metrics_module.get(name)
+        X = self._check_X(X)
+        y = self._check_y(y, X.shape[0], loss_obj)
+        return self.evaluate_arrays(X, y, loss_obj, metric_names)
+
+    def summary(self, print_fn=print) -> None:
+        """Print the layers, their output shapes and parameter counts."""
+        print_fn(str(self))
+
+    def __str__(self) -> str:
+        widths = " → ".join([str(self.n_inputs)] + [str(layer.n_units) for layer in self.layers])
+        lines = [
+            f"Network {widths}  ({self.dtype.name}, seed={self.seed})",
+            f"{'#':>3}  {'layer':<44}{'output shape':<15}{'parameters':>10}",
+        ]
+        for i, layer in enumerate(self.layers, start=1):
+            count = sum(int(np.prod(s)) for s in layer.param_shapes().values())
+            lines.append(
+                f"{i:>3}  {layer!r:<44}{f'(n, {layer.n_units})':<15}{count:>10,}"
+            )
+        lines.append(f"{'':>3}  {'total':<59}{self.n_params:>10,}")
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return f"Network({self.layers!r}, seed={self.seed!r}, dtype={self.dtype.name!r})"

@@ -1,0 +1,210 @@
+"""Optimizers: ``step(params, grads)`` updates each parameter array in place.
+
+Each follows ``torch.optim``'s update formulation (PyTorch 2.x, single-tensor
+path) so that it can be checked against PyTorch to 1e-10. Every optimizer takes
+``weight_decay`` λ (L2, PyTorch's meaning): the gradient g becomes g + λθ first.
+
+State (velocities, moment estimates, the step count) is kept per parameter,
+indexed by the parameter's position in the list; a :class:`~glassnet.Network`
+hands over a single flat vector holding every weight and bias, so one step is a
+handful of NumPy calls whatever the depth.
+
+>>> import numpy as np
+>>> theta, g = np.array([1.0, 2.0]), np.array([0.5, -0.5])
+>>> GD(lr=0.1).step([theta], [g]); theta
+array([0.95, 2.05])
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from glassnet.registry import resolve
+
+
+class Optimizer:
+    """Base class. Subclasses implement :meth:`update` for one parameter array."""
+
+    name = "optimizer"
+
+    def __init__(self, lr: float, weight_decay: float = 0.0):
+        if not (isinstance(lr, (int, float, np.floating)) and np.isfinite(lr) and lr > 0):
+            raise ValueError(f"lr must be a positive finite number, but got {lr!r}.")
+        if not (np.isfinite(weight_decay) and weight_decay >= 0):
+            raise ValueError(f"weight_decay must be >= 0, but got {weight_decay!r}.")
+        self.lr = float(lr)
+        self.weight_decay = float(weight_decay)
+        self.state: dict[int, dict[str, Any]] = {}
+
+    def step(self, params: list[np.ndarray], grads: list[np.ndarray]) -> None:
+        """Update every array of ``params`` in place from its gradient in ``grads``."""
+        for i, (theta, g) in enumerate(zip(params, grads)):
+            if self.weight_decay:
+                g = g + self.weight_decay * theta
+            self.update(theta, g, self.state.setdefault(i, {}))
+
+    def update(self, theta: np.ndarray, g: np.ndarray, state: dict[str, Any]) -> None:
+        raise NotImplementedError
+
+    def get_config(self) -> dict[str, Any]:
+        return {"lr": self.lr, "weight_decay": self.weight_decay}
+
+    def reset(self) -> None:
+        """Forget all state (velocities, moments, step counts)."""
+        self.state.clear()
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
+        return f"{type(self).__name__}({args})"
+
+
+class GD(Optimizer):
+    """Plain gradient descent: θ ← θ − η g.
+
+    Full batch, this is the tutorials' update; with ``batch_size=1`` it is
+    per-sample stochastic gradient descent.
+    """
+
+    name = "gd"
+
+    def __init__(self, lr: float = 0.1, weight_decay: float = 0.0):
+        super().__init__(lr, weight_decay)
+
+    def update(self, theta, g, state):
+        theta -= self.lr * g
+
+
+class Momentum(Optimizer):
+    """Heavy-ball momentum (``torch.optim.SGD(momentum=μ)``)::
+
+        b ← g                 on the first step
+        b ← μ b + g           afterwards
+        θ ← θ − η b
+    """
+
+    name = "momentum"
+    nesterov = False
+
+    def __init__(self, lr: float = 0.01, momentum: float = 0.9, weight_decay: float = 0.0):
+        super().__init__(lr, weight_decay)
+        if not 0 <= momentum < 1:
+            raise ValueError(f"momentum must be in [0, 1), but got {momentum!r}.")
+        self.momentum = float(momentum)
+
+    def update(self, theta, g, state):
+        b = state.get("velocity")
+        if b is None:
+            b = state["velocity"] = g.copy()
+        else:
+            b *= self.momentum
+            b += g
+        if self.nesterov:
+            theta -= self.lr * (g + self.momentum * b)
+        else:
+            theta -= self.lr * b
+
+    def get_config(self):
+        return {**super().get_config(), "momentum": self.momentum}
+
+
+class Nesterov(Momentum):
+    """Nesterov momentum (``torch.optim.SGD(momentum=μ, nesterov=True)``)::
+
+        b ← g  (first step),  b ← μ b + g  (afterwards)
+        θ ← θ − η (g + μ b)
+    """
+
+    name = "nesterov"
+    nesterov = True
+
+
+class RMSprop(Optimizer):
+    """RMSprop (``torch.optim.RMSprop``)::
+
+        v ← α v + (1 − α) g²          (v starts at 0)
+        θ ← θ − η g / (√v + ε)
+    """
+
+    name = "rmsprop"
+
+    def __init__(
+        self, lr: float = 0.01, alpha: float = 0.99, eps: float = 1e-8, weight_decay: float = 0.0
+    ):
+        super().__init__(lr, weight_decay)
+        self.alpha = float(alpha)
+        self.eps = float(eps)
+
+    def update(self, theta, g, state):
+        v = state.get("square_avg")
+        if v is None:
+            v = state["square_avg"] = np.zeros_like(theta)
+        v *= self.alpha
+        v += (1 - self.alpha) * (g * g)
+        denom = np.sqrt(v)
+        denom += self.eps
+        theta -= self.lr * (g / denom)
+
+    def get_config(self):
+        return {**super().get_config(), "alpha": self.alpha, "eps": self.eps}
+
+
+class Adam(Optimizer):
+    """Adam (``torch.optim.Adam``), t counting steps from 1::
+
+        m ← β₁ m + (1 − β₁) g          v ← β₂ v + (1 − β₂) g²
+        m̂ = m / (1 − β₁ᵗ)              v̂ = v / (1 − β₂ᵗ)
+        θ ← θ − η m̂ / (√v̂ + ε)
+    """
+
+    name = "adam"
+
+    def __init__(
+        self,
+        lr: float = 1e-3,
+        beta1: float = 0.9,
+        beta2: float = 0.999,
+        eps: float = 1e-8,
+        weight_decay: float = 0.0,
+    ):
+        super().__init__(lr, weight_decay)
+        self.beta1, self.beta2, self.eps = float(beta1), float(beta2), float(eps)
+
+    def update(self, theta, g, state):
+        if "m" not in state:
+            state.update(t=0, m=np.zeros_like(theta), v=np.zeros_like(theta))
+        state["t"] += 1
+        t, m, v = state["t"], state["m"], state["v"]
+        m *= self.beta1
+        m += (1 - self.beta1) * g
+        v *= self.beta2
+        v += (1 - self.beta2) * (g * g)
+        step_size = self.lr / (1 - self.beta1**t)
+        denom = np.sqrt(v)
+        denom /= np.sqrt(1 - self.beta2**t)
+        denom += self.eps
+        theta -= step_size * (m / denom)
+
+    def get_config(self):
+        return {
+            **super().get_config(),
+            "beta1": self.beta1,
+            "beta2": self.beta2,
+            "eps": self.eps,
+        }
+
+
+OPTIMIZERS: dict[str, type[Optimizer]] = {
+    cls.name: cls for cls in (GD, Momentum, Nesterov, RMSprop, Adam)
+}
+OPTIMIZERS["sgd"] = GD
+
+
+def get(spec: str | Optimizer, lr: float | None = None) -> Optimizer:
+    """An optimizer from its name (with ``lr`` if given) or an :class:`Optimizer` instance."""
+    if isinstance(spec, str) and lr is not None:
+        key = spec.strip().lower()
+        if key in OPTIMIZERS:
+            return OPTIMIZERS[key](lr=lr)
+    return resolve(OPTIMIZERS, spec, "optimizer", Optimizer)

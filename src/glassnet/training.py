@@ -1,0 +1,143 @@
+"""The training loop: epochs of (mini)batches, each a forward pass, a backward
+pass and an optimizer step, with the figures of every epoch kept in a History.
+
+``batch_size=None`` is the tutorials' full-batch gradient descent (one update
+per epoch); ``batch_size=1`` is per-sample stochastic gradient descent, in data
+order unless ``shuffle=True``; any other k is minibatch descent.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any, Protocol
+
+import numpy as np
+
+from glassnet import metrics as metrics_module
+
+if TYPE_CHECKING:
+    from glassnet.losses import Loss
+    from glassnet.network import Network
+    from glassnet.optimizers import Optimizer
+
+
+class TrainingDivergedError(FloatingPointError):
+    """The loss became NaN or infinite during ``fit``; the weights are rolled back
+    to the start of the epoch where it happened."""
+
+
+class Callback(Protocol):
+    def on_epoch_end(self, epoch: int, logs: dict[str, float]) -> bool | None: ...
+
+
+class History:
+    """What ``fit`` records, one entry per epoch.
+
+    ``loss[e]`` is the mean of the batch losses computed in epoch e's forward
+    passes (full batch: the training loss before that epoch's update);
+    ``val_loss[e]`` the loss on ``validation_data`` after the epoch's updates.
+    ``metrics`` maps a metric name (and ``val_`` + name) to its per-epoch list.
+    """
+
+    def __init__(self) -> None:
+        self.epochs: list[int] = []
+        self.loss: list[float] = []
+        self.val_loss: list[float] = []
+        self.metrics: dict[str, list[float]] = {}
+
+    @property
+    def history(self) -> dict[str, list[float]]:
+        """Keras-style dict: ``{"loss": [...], "val_loss": [...], "accuracy": [...]}``."""
+        out = {"loss": self.loss}
+        if self.val_loss:
+            out["val_loss"] = self.val_loss
+        out.update(self.metrics)
+        return out
+
+    def record(self, epoch: int, logs: dict[str, float]) -> None:
+        self.epochs.append(epoch)
+        for key, value in logs.items():
+            if key == "loss":
+                self.loss.append(value)
+            elif key == "val_loss":
+                self.val_loss.append(value)
+            else:
+                self.metrics.setdefault(key, []).append(value)
+
+    def __len__(self) -> int:
+        return len(self.loss)
+
+    def __repr__(self) -> str:
+        last = f", last loss {self.loss[-1]:.6g}" if self.loss else ""
+        return f"History({len(self.loss)} epochs{last})"
+
+
+def train(
+    net: Network,
+    X: np.ndarray,
+    y: np.ndarray,
+    *,
+    epochs: int,
+    loss: Loss,
+    optimizer: Optimizer,
+    batch_size: int | None,
+    shuffle: bool,
+    validation_data: tuple[np.ndarray, np.ndarray] | None,
+    metrics: list[str],
+    callbacks: list[Callback],
+    verbose: int,
+    history: History,
+) -> History:
+    """Run ``epochs`` epochs over validated arrays X (n, d) and y (n, k)."""
+    n = X.shape[0]
+    step = n if batch_size is None else min(batch_size, n)
+    metric_fns = {name: metrics_module.get(name) for name in metrics}
+    params = [net.params]
+    grads = [net.grads]
+    snapshot = np.empty_like(net.params)
+    first_epoch = len(history)
+    report_every = max(1, epochs // 10)
+    net.stop_training = False
+
+    for e in range(epochs):
+        epoch = first_epoch + e
+        np.copyto(snapshot, net.params)
+        order = net.rng.permutation(n) if shuffle and step < n else None
+        total, n_batches = 0.0, 0
+        for start in range(0, n, step):
+            if order is None:
+                Xb, yb = X[start : start + step], y[start : start + step]
+            else:
+                idx = order[start : start + step]
+                Xb, yb = X[idx], y[idx]
+            total += net.loss_and_gradients(Xb, yb, loss, training=True)
+            optimizer.step(params, grads)
+            n_batches += 1
+        logs: dict[str, Any] = {"loss": total / n_batches}
+
+        if not (math.isfinite(logs["loss"]) and np.isfinite(net.params).all()):
+            np.copyto(net.params, snapshot)
+            raise TrainingDivergedError(
+                f"Training diverged at epoch {epoch}: the {loss.name} loss became "
+                f"{logs['loss']} (or a weight became NaN/inf). The weights were rolled back "
+                f"to the start of epoch {epoch}. Try a smaller learning rate than "
+                f"lr={optimizer.lr:g}, or scale the inputs."
+            )
+
+        if metric_fns:
+            yhat = net.predict_array(X)
+            for name, fn in metric_fns.items():
+                logs[name] = fn(y, yhat)
+        if validation_data is not None:
+            Xv, yv = validation_data
+            val = net.evaluate_arrays(Xv, yv, loss, list(metric_fns))
+            logs.update({f"val_{k}": v for k, v in val.items()})
+
+        history.record(epoch, logs)
+        if verbose >= 2 or (verbose == 1 and (e % report_every == 0 or e == epochs - 1)):
+            figures = "  ".join(f"{k}={v:.5f}" for k, v in logs.items())
+            print(f"epoch {epoch:>6}  {figures}")
+        stop = [cb.on_epoch_end(epoch, logs) for cb in callbacks]
+        if any(stop) or net.stop_training:
+            break
+    return history

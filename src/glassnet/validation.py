@@ -1,0 +1,165 @@
+"""Checks at the public boundary: turn user input into clean float matrices or
+refuse it with a sentence that says what was expected and what came.
+
+Validation happens once, where data enters (``fit``, ``predict``, ``evaluate``,
+``set_weights``); the math below never re-checks.
+"""
+
+from __future__ import annotations
+
+import numbers
+from typing import Any
+
+import numpy as np
+
+
+def _describe_nonfinite(arr: np.ndarray, name: str) -> str:
+    bad = ~np.isfinite(arr)
+    positions = np.argwhere(bad)
+    kinds = []
+    if np.isnan(arr).any():
+        kinds.append("NaN")
+    if np.isinf(arr).any():
+        kinds.append("inf")
+    first = ", ".join(
+        f"({', '.join(str(int(i)) for i in pos)})" for pos in positions[:5]
+    )
+    more = f" and {len(positions) - 5} more" if len(positions) > 5 else ""
+    return (
+        f"{name} contains {' and '.join(kinds)} at {len(positions)} position(s) "
+        f"[(row, column)]: {first}{more}. Remove or impute those values before training."
+    )
+
+
+def as_array(data: Any, name: str, dtype: np.dtype) -> np.ndarray:
+    """Convert ``data`` (array, list, pandas object) to a finite array of ``dtype``.
+
+    Never modifies ``data``; returns a copy only when a conversion needs one.
+    """
+    if hasattr(data, "to_numpy"):  # pandas DataFrame / Series
+        data = data.to_numpy()
+    try:
+        arr = np.asarray(data)
+    except ValueError as exc:  # ragged nested lists
+        raise ValueError(
+            f"{name} must be a rectangular array of numbers, but its rows have different "
+            f"lengths ({exc})."
+        ) from None
+    if arr.dtype == object or arr.dtype.kind in "USVMm":
+        try:
+            arr = arr.astype(dtype)
+        except (TypeError, ValueError):
+            sample = next(
+                (v for v in arr.ravel() if not isinstance(v, (numbers.Number, np.number))),
+                None,
+            )
+            raise TypeError(
+                f"{name} must hold numbers, but it has dtype {arr.dtype} with a "
+                f"non-numeric entry {sample!r}. Encode text columns as numbers first."
+            ) from None
+    elif arr.dtype.kind not in "biuf":
+        raise TypeError(f"{name} must hold real numbers, but it has dtype {arr.dtype}.")
+    arr = arr.astype(dtype, copy=False)
+    if arr.size == 0:
+        raise ValueError(f"{name} is empty (shape {arr.shape}); it needs at least one sample.")
+    if not np.isfinite(arr).all():
+        raise ValueError(_describe_nonfinite(arr, name))
+    return arr
+
+
+def check_X(X: Any, n_features: int, dtype: np.dtype, first_layer: str) -> np.ndarray:
+    """Return X as a (n_samples, n_features) array of ``dtype``.
+
+    ``first_layer`` names the layer that reads X, for the error message.
+    """
+    X = as_array(X, "X", dtype)
+    if X.ndim == 1:
+        if n_features == 1:
+            X = X.reshape(-1, 1)
+        else:
+            raise ValueError(
+                f"X must be 2-D (n_samples, n_features), but got a 1-D array of shape "
+                f"{X.shape}. For one sample use X.reshape(1, -1); for one feature, "
+                f"X.reshape(-1, 1)."
+            )
+    if X.ndim != 2:
+        raise ValueError(
+            f"X must be 2-D (n_samples, n_features), but got {X.ndim}-D with shape {X.shape}."
+        )
+    if X.shape[1] != n_features:
+        raise ValueError(
+            f"{first_layer} expects {n_features} input feature(s) but X has {X.shape[1]} "
+            f"column(s) (X.shape={X.shape}). Check that X has one row per sample and one "
+            f"column per feature."
+        )
+    return X
+
+
+def check_y(
+    y: Any, n_samples: int, n_outputs: int, dtype: np.dtype, labels_allowed: bool
+) -> np.ndarray:
+    """Return y as (n_samples, n_outputs) of ``dtype``.
+
+    A 1-D ``y`` is a column when the network has one output; when
+    ``labels_allowed`` (cross-entropy losses) and it has several, 1-D integer
+    class labels are one-hot encoded.
+    """
+    if hasattr(y, "to_numpy"):
+        y = y.to_numpy()
+    raw = np.asarray(y) if not isinstance(y, np.ndarray) else y
+    if raw.ndim == 1 and n_outputs > 1 and labels_allowed:
+        labels = as_array(raw, "y", np.float64)
+        if not np.all(labels == np.round(labels)) or (labels < 0).any():
+            bad = labels[(labels != np.round(labels)) | (labels < 0)][0]
+            raise ValueError(
+                f"y is 1-D, so it is read as class labels 0..{n_outputs - 1}, but it holds "
+                f"{bad!r}, which is not a non-negative integer."
+            )
+        if labels.max() >= n_outputs:
+            raise ValueError(
+                f"y holds class label {int(labels.max())}, but the network has only "
+                f"{n_outputs} outputs (labels 0..{n_outputs - 1}). Give the last layer one "
+                f"unit per class."
+            )
+        arr = np.zeros((labels.shape[0], n_outputs), dtype=dtype)
+        arr[np.arange(labels.shape[0]), labels.astype(np.intp)] = 1
+    else:
+        arr = as_array(raw, "y", dtype)
+        if arr.ndim == 1:
+            if n_outputs != 1:
+                raise ValueError(
+                    f"y is 1-D with shape {arr.shape} but the network has {n_outputs} "
+                    f"outputs; give y as (n_samples, {n_outputs})."
+                )
+            arr = arr.reshape(-1, 1)
+        if arr.ndim != 2:
+            raise ValueError(f"y must be 1-D or 2-D, but got shape {arr.shape}.")
+        if arr.shape[1] != n_outputs:
+            raise ValueError(
+                f"y has {arr.shape[1]} column(s) (y.shape={arr.shape}) but the network's "
+                f"last layer has {n_outputs} output unit(s)."
+            )
+    if arr.shape[0] != n_samples:
+        raise ValueError(
+            f"X has {n_samples} samples (rows) but y has {arr.shape[0]}; they must match."
+        )
+    return arr
+
+
+def check_positive_int(value: Any, name: str, allow_none: bool = False) -> int | None:
+    if value is None and allow_none:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (numbers.Integral,)) or value <= 0:
+        raise ValueError(f"{name} must be a positive integer, but got {value!r}.")
+    return int(value)
+
+
+def check_positive_float(value: Any, name: str) -> float:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, numbers.Real)
+        or not np.isfinite(value)
+        or value <= 0
+    ):
+        raise ValueError(f"{name} must be a positive finite number, but got {value!r}.")
+    return float(value)
