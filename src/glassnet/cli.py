@@ -23,7 +23,11 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     demo.add_argument(
-        "name", nargs="?", default="ray", choices=sorted(demos.DEMOS), help="which tutorial (default: ray)"
+        "name",
+        nargs="?",
+        default="ray",
+        choices=sorted(demos.DEMOS),
+        help="which tutorial (default: ray)",
     )
     return parser
 
