@@ -90,6 +90,9 @@ class Dense(Layer):
         self.x: np.ndarray | None = None
         self.z: np.ndarray | None = None
         self.a: np.ndarray | None = None
+        # What backward saw: dL/da coming in and δ = dL/dz (read by the trace).
+        self.grad_a: np.ndarray | None = None
+        self.delta: np.ndarray | None = None
 
     # -- parameters ---------------------------------------------------------
     def param_shapes(self):
@@ -162,11 +165,13 @@ class Dense(Layer):
 
     def backward(self, grad_out, need_input_grad=True):
         """From dL/da: δ = dL/da ⊙ f'(z), then :meth:`backward_delta`."""
+        self.grad_a = grad_out
         delta = self.activation.backward(grad_out, self.z, self.a)
         return self.backward_delta(delta, need_input_grad)
 
     def backward_delta(self, delta, need_input_grad=True):
         """From δ = dL/dz: dW = xᵀ δ, db = Σ δ; returns dL/dx = δ Wᵀ."""
+        self.delta = delta
         np.matmul(self.x.T, delta, out=self.dW)
         if self.db is not None:
             np.sum(delta, axis=0, out=self.db)

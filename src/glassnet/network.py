@@ -192,6 +192,7 @@ class Network:
         """
         last = self.layers[-1]
         if self._is_fused(loss):
+            last.grad_a = None
             grad = last.backward_delta(loss.fused_delta(y, last.a), len(self.layers) > 1)
         else:
             grad = last.backward(loss.gradient(y, last.a), len(self.layers) > 1)
