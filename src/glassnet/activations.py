@@ -11,6 +11,11 @@ output ``a`` where that is cheaper, as the tutorials do (``a * (1 - a)`` for the
 sigmoid is their ``derivatives_sigmoid(output)``). Softmax is not elementwise:
 it overrides :meth:`backward` with its Jacobian-vector product.
 
+``forward`` and ``backward`` take an optional ``out`` array to write into (a
+layer passes buffers it reuses from batch to batch); with ``out=None`` they
+return a fresh array. It is the same code either way: NumPy's ufuncs accept
+``out=None``. They keep the dtype of their inputs (float32 stays float32).
+
 All of them are numerically stable: inputs of ±1e4 or ±1e300 give finite
 results with no NumPy warning.
 
@@ -34,16 +39,19 @@ class Activation:
     name = "activation"
     elementwise = True
 
-    def forward(self, z: np.ndarray) -> np.ndarray:
+    def forward(self, z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+        """a = f(z), written into ``out`` when given."""
         raise NotImplementedError
 
     def derivative(self, z: np.ndarray, a: np.ndarray) -> np.ndarray:
         """The slope f'(z), elementwise, shaped like ``z``."""
         raise NotImplementedError
 
-    def backward(self, grad_a: np.ndarray, z: np.ndarray, a: np.ndarray) -> np.ndarray:
-        """dL/dz = dL/da * f'(z)."""
-        return grad_a * self.derivative(z, a)
+    def backward(
+        self, grad_a: np.ndarray, z: np.ndarray, a: np.ndarray, out: np.ndarray | None = None
+    ) -> np.ndarray:
+        """dL/dz = dL/da * f'(z), written into ``out`` when given."""
+        return np.multiply(grad_a, self.derivative(z, a), out=out)
 
     def get_config(self) -> dict[str, Any]:
         return {}
@@ -61,13 +69,13 @@ class Linear(Activation):
 
     name = "linear"
 
-    def forward(self, z):
-        return z
+    def forward(self, z, out=None):
+        return z  # a is z itself: nothing to compute, nothing to copy
 
     def derivative(self, z, a):
         return np.ones_like(z)
 
-    def backward(self, grad_a, z, a):
+    def backward(self, grad_a, z, a, out=None):
         return grad_a
 
 
@@ -80,8 +88,8 @@ class Sigmoid(Activation):
 
     name = "sigmoid"
 
-    def forward(self, z):
-        a = np.multiply(z, 0.5)
+    def forward(self, z, out=None):
+        a = np.multiply(z, 0.5, out=out)
         np.tanh(a, out=a)
         a *= 0.5
         a += 0.5
@@ -90,8 +98,8 @@ class Sigmoid(Activation):
     def derivative(self, z, a):
         return a * (1 - a)
 
-    def backward(self, grad_a, z, a):
-        slope = 1 - a
+    def backward(self, grad_a, z, a, out=None):
+        slope = np.subtract(1, a, out=out)
         slope *= a
         slope *= grad_a
         return slope
@@ -102,8 +110,8 @@ class Tanh(Activation):
 
     name = "tanh"
 
-    def forward(self, z):
-        return np.tanh(z)
+    def forward(self, z, out=None):
+        return np.tanh(z, out=out)
 
     def derivative(self, z, a):
         return 1 - a * a
@@ -114,14 +122,15 @@ class ReLU(Activation):
 
     name = "relu"
 
-    def forward(self, z):
-        return np.maximum(z, 0)
+    def forward(self, z, out=None):
+        return np.maximum(z, 0, out=out)
 
     def derivative(self, z, a):
         return (z > 0).astype(z.dtype)
 
-    def backward(self, grad_a, z, a):
-        return np.where(z > 0, grad_a, 0).astype(grad_a.dtype, copy=False)
+    def backward(self, grad_a, z, a, out=None):
+        # multiplying by the boolean mask keeps grad_a's dtype
+        return np.multiply(grad_a, z > 0, out=out)
 
 
 class LeakyReLU(Activation):
@@ -132,7 +141,7 @@ class LeakyReLU(Activation):
     def __init__(self, alpha: float = 0.01):
         self.alpha = float(alpha)
 
-    def forward(self, z):
+    def forward(self, z, out=None):
         return np.where(z > 0, z, self.alpha * z)
 
     def derivative(self, z, a):
@@ -150,7 +159,7 @@ class ELU(Activation):
     def __init__(self, alpha: float = 1.0):
         self.alpha = float(alpha)
 
-    def forward(self, z):
+    def forward(self, z, out=None):
         # min(z, 0) keeps expm1 from overflowing on large positive z.
         return np.where(z > 0, z, self.alpha * np.expm1(np.minimum(z, 0)))
 
@@ -166,8 +175,8 @@ class Softplus(Activation):
 
     name = "softplus"
 
-    def forward(self, z):
-        return np.logaddexp(0, z)
+    def forward(self, z, out=None):
+        return np.logaddexp(0, z, out=out)
 
     def derivative(self, z, a):
         return Sigmoid().forward(z)
@@ -184,8 +193,8 @@ class Softmax(Activation):
     name = "softmax"
     elementwise = False
 
-    def forward(self, z):
-        e = z - z.max(axis=1, keepdims=True)
+    def forward(self, z, out=None):
+        e = np.subtract(z, z.max(axis=1, keepdims=True), out=out)
         np.exp(e, out=e)
         e /= e.sum(axis=1, keepdims=True)
         return e
@@ -196,8 +205,8 @@ class Softmax(Activation):
             "of its row. Use Softmax.backward(grad_a, z, a) for the Jacobian-vector product."
         )
 
-    def backward(self, grad_a, z, a):
-        return a * (grad_a - np.sum(grad_a * a, axis=1, keepdims=True))
+    def backward(self, grad_a, z, a, out=None):
+        return np.multiply(a, grad_a - (grad_a * a).sum(axis=1, keepdims=True), out=out)
 
 
 ACTIVATIONS: dict[str, type[Activation]] = {

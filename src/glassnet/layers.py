@@ -13,6 +13,11 @@ A :class:`Dense` layer is the tutorials' whole story for one layer::
 The parameters live in views into one flat buffer owned by the
 :class:`~glassnet.Network`, so that an optimizer updates every weight in one
 call; assigning ``layer.W = new`` copies into that view (shape checked).
+
+z, a, δ and dL/dx are written into work arrays the layer keeps and reuses while
+the number of rows stays the same (a new batch size makes new ones), so a
+training step allocates nothing large. ``layer.z``, ``layer.a``, ``layer.delta``
+... therefore hold the *last* pass: copy them to keep them past the next one.
 """
 
 from __future__ import annotations
@@ -93,6 +98,7 @@ class Dense(Layer):
         # What backward saw: dL/da coming in and δ = dL/dz (read by the trace).
         self.grad_a: np.ndarray | None = None
         self.delta: np.ndarray | None = None
+        self._work: dict[str, np.ndarray] = {}
 
     # -- parameters ---------------------------------------------------------
     def param_shapes(self):
@@ -154,19 +160,33 @@ class Dense(Layer):
         return self.n_inputs * self.n_units + (self.n_units if self.use_bias else 0)
 
     # -- math ---------------------------------------------------------------
+    def work_array(self, name: str, n_rows: int, n_columns: int) -> np.ndarray:
+        """The (n_rows, n_columns) array kept for ``name`` ("z", "a", "delta", "grad_x").
+
+        Made on first use and again only when the batch size changes, so every
+        batch of a fit writes into the same memory.
+        """
+        array = self._work.get(name)
+        if array is None or array.shape != (n_rows, n_columns):
+            array = self._work[name] = np.empty((n_rows, n_columns), dtype=self._W.dtype)
+        return array
+
     def forward(self, x, training=False):
         """z = x W + b;  a = f(z)."""
-        z = x @ self._W
+        n = x.shape[0]
+        z = np.matmul(x, self._W, out=self.work_array("z", n, self.n_units))
         if self._b is not None:
             z += self._b
         self.x, self.z = x, z
-        self.a = self.activation.forward(z)
+        self.a = self.activation.forward(z, out=self.work_array("a", n, self.n_units))
         return self.a
 
     def backward(self, grad_out, need_input_grad=True):
         """From dL/da: δ = dL/da ⊙ f'(z), then :meth:`backward_delta`."""
         self.grad_a = grad_out
-        delta = self.activation.backward(grad_out, self.z, self.a)
+        delta = self.activation.backward(
+            grad_out, self.z, self.a, out=self.work_array("delta", grad_out.shape[0], self.n_units)
+        )
         return self.backward_delta(delta, need_input_grad)
 
     def backward_delta(self, delta, need_input_grad=True):
@@ -174,8 +194,11 @@ class Dense(Layer):
         self.delta = delta
         np.matmul(self.x.T, delta, out=self.dW)
         if self.db is not None:
-            np.sum(delta, axis=0, out=self.db)
-        return delta @ self._W.T if need_input_grad else None
+            delta.sum(axis=0, out=self.db)
+        if not need_input_grad:
+            return None
+        grad_x = self.work_array("grad_x", delta.shape[0], self.n_inputs)
+        return np.matmul(delta, self._W.T, out=grad_x)
 
     def get_config(self):
         return {

@@ -182,7 +182,7 @@ class CategoricalCrossEntropy(Loss):
         n = y.shape[0]
         if z is not None:
             shifted = z - z.max(axis=1, keepdims=True)
-            log_p = shifted - np.log(np.sum(np.exp(shifted), axis=1, keepdims=True))
+            log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
             return float(-np.vdot(y, log_p)) / n
         return float(-np.vdot(y, np.log(_clip_probability(yhat)))) / n
 

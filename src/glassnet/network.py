@@ -218,28 +218,30 @@ class Network:
         return self._forward_in_chunks(X, chunk_rows)[0]
 
     def _forward_in_chunks(
-        self, X: np.ndarray, chunk_rows: int | None = None
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """Output a and pre-activation z of the last layer, chunk by chunk."""
+        self, X: np.ndarray, chunk_rows: int | None = None, keep_z: bool = False
+    ) -> tuple[np.ndarray, np.ndarray | None]:
+        """Output a (and, if ``keep_z``, the last pre-activation z), chunk by chunk.
+
+        The layers' work arrays are overwritten by the next pass, so the
+        results are copied out of them.
+        """
         if chunk_rows is None:
             widest = max(layer.n_units for layer in self.layers)
             chunk_rows = max(1, PREDICT_CHUNK_BYTES // (widest * self.dtype.itemsize))
         last = self.layers[-1]
-        if X.shape[0] <= chunk_rows:
-            a = self.forward(X).copy()
-            return a, last.z.copy()
         a = np.empty((X.shape[0], self.n_outputs), dtype=self.dtype)
-        z = np.empty_like(a)
+        z = np.empty_like(a) if keep_z else None
         for start in range(0, X.shape[0], chunk_rows):
             rows = slice(start, start + chunk_rows)
             a[rows] = self.forward(X[rows])
-            z[rows] = last.z
+            if keep_z:
+                z[rows] = last.z
         return a, z
 
     def evaluate_arrays(
         self, X: np.ndarray, y: np.ndarray, loss: losses_module.Loss, metric_names: list[str]
     ) -> dict[str, float]:
-        yhat, z = self._forward_in_chunks(X)
+        yhat, z = self._forward_in_chunks(X, keep_z=self._is_fused(loss))
         result = {"loss": loss.value(y, yhat, z if self._is_fused(loss) else None)}
         for name in metric_names:
             result[name] = metrics_module.get(name)(y, yhat)
@@ -247,10 +249,10 @@ class Network:
 
     def _is_fused(self, loss: losses_module.Loss) -> bool:
         """Whether the output activation and ``loss`` form a fused pair (δ = ŷ − y)."""
+        if loss.fused_activation is None:
+            return False
         activation = getattr(self.layers[-1], "activation", None)
-        return loss.fused_activation is not None and loss.fused_activation == getattr(
-            activation, "name", None
-        )
+        return loss.fused_activation == getattr(activation, "name", None)
 
     # -- the public surface -------------------------------------------------
     def _first_layer_name(self) -> str:

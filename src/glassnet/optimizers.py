@@ -7,7 +7,9 @@ path) so that it can be checked against PyTorch to 1e-10. Every optimizer takes
 State (velocities, moment estimates, the step count) is kept per parameter,
 indexed by the parameter's position in the list; a :class:`~glassnet.Network`
 hands over a single flat vector holding every weight and bias, so one step is a
-handful of NumPy calls whatever the depth.
+handful of NumPy calls whatever the depth. Each update writes its intermediate
+terms into one scratch array per parameter (made on the first step), so a step
+allocates nothing, and the arithmetic stays in the parameters' dtype.
 
 >>> import numpy as np
 >>> theta, g = np.array([1.0, 2.0]), np.array([0.5, -0.5])
@@ -17,6 +19,7 @@ array([0.95, 2.05])
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -37,6 +40,7 @@ class Optimizer:
         self.lr = float(lr)
         self.weight_decay = float(weight_decay)
         self.state: dict[int, dict[str, Any]] = {}
+        self._scratch: dict[tuple, np.ndarray] = {}
 
     def step(self, params: list[np.ndarray], grads: list[np.ndarray]) -> None:
         """Update every array of ``params`` in place from its gradient in ``grads``."""
@@ -47,6 +51,17 @@ class Optimizer:
 
     def update(self, theta: np.ndarray, g: np.ndarray, state: dict[str, Any]) -> None:
         raise NotImplementedError
+
+    def scratch(self, theta: np.ndarray) -> np.ndarray:
+        """A work array shaped like ``theta`` for an update's intermediate terms.
+
+        It holds no state (it is overwritten on every step), so it lives apart
+        from :attr:`state` and is never saved.
+        """
+        key = (theta.shape, theta.dtype.str)
+        if key not in self._scratch:
+            self._scratch[key] = np.empty_like(theta)
+        return self._scratch[key]
 
     def get_config(self) -> dict[str, Any]:
         return {"lr": self.lr, "weight_decay": self.weight_decay}
@@ -73,7 +88,8 @@ class GD(Optimizer):
         super().__init__(lr, weight_decay)
 
     def update(self, theta, g, state):
-        theta -= self.lr * g
+        step = np.multiply(g, self.lr, out=self.scratch(theta))  # η g
+        theta -= step
 
 
 class Momentum(Optimizer):
@@ -100,10 +116,14 @@ class Momentum(Optimizer):
         else:
             b *= self.momentum
             b += g
+        step = self.scratch(theta)
         if self.nesterov:
-            theta -= self.lr * (g + self.momentum * b)
+            np.multiply(b, self.momentum, out=step)
+            step += g
+            step *= self.lr  # η (g + μ b)
         else:
-            theta -= self.lr * b
+            np.multiply(b, self.lr, out=step)  # η b
+        theta -= step
 
     def get_config(self):
         return {**super().get_config(), "momentum": self.momentum}
@@ -140,11 +160,16 @@ class RMSprop(Optimizer):
         v = state.get("square_avg")
         if v is None:
             v = state["square_avg"] = np.zeros_like(theta)
+        work = self.scratch(theta)
         v *= self.alpha
-        v += (1 - self.alpha) * (g * g)
-        denom = np.sqrt(v)
-        denom += self.eps
-        theta -= self.lr * (g / denom)
+        np.multiply(g, g, out=work)
+        work *= 1 - self.alpha
+        v += work  # α v + (1 − α) g²
+        np.sqrt(v, out=work)
+        work += self.eps
+        np.divide(g, work, out=work)
+        work *= self.lr
+        theta -= work  # η g / (√v + ε)
 
     def get_config(self):
         return {**super().get_config(), "alpha": self.alpha, "eps": self.eps}
@@ -176,15 +201,21 @@ class Adam(Optimizer):
             state.update(t=0, m=np.zeros_like(theta), v=np.zeros_like(theta))
         state["t"] += 1
         t, m, v = state["t"], state["m"], state["v"]
+        work = self.scratch(theta)
         m *= self.beta1
-        m += (1 - self.beta1) * g
+        np.multiply(g, 1 - self.beta1, out=work)
+        m += work  # β₁ m + (1 − β₁) g
         v *= self.beta2
-        v += (1 - self.beta2) * (g * g)
-        step_size = self.lr / (1 - self.beta1**t)
-        denom = np.sqrt(v)
-        denom /= np.sqrt(1 - self.beta2**t)
-        denom += self.eps
-        theta -= step_size * (m / denom)
+        np.multiply(g, g, out=work)
+        work *= 1 - self.beta2
+        v += work  # β₂ v + (1 − β₂) g²
+        # the bias corrections are Python floats, so float32 arithmetic stays float32
+        np.sqrt(v, out=work)
+        work /= math.sqrt(1 - self.beta2**t)
+        work += self.eps  # √v̂ + ε
+        np.divide(m, work, out=work)
+        work *= self.lr / (1 - self.beta1**t)
+        theta -= work  # η m̂ / (√v̂ + ε)
 
     def get_config(self):
         return {
