@@ -174,7 +174,7 @@ class Dense(Layer):
     def forward(self, x, training=False):
         """z = x W + b;  a = f(z)."""
         n = x.shape[0]
-        z = np.matmul(x, self._W, out=self.work_array("z", n, self.n_units))
+        z = np.dot(x, self._W, out=self.work_array("z", n, self.n_units))
         if self._b is not None:
             z += self._b
         self.x, self.z = x, z
@@ -192,13 +192,13 @@ class Dense(Layer):
     def backward_delta(self, delta, need_input_grad=True):
         """From δ = dL/dz: dW = xᵀ δ, db = Σ δ; returns dL/dx = δ Wᵀ."""
         self.delta = delta
-        np.matmul(self.x.T, delta, out=self.dW)
+        np.dot(self.x.T, delta, out=self.dW)
         if self.db is not None:
             delta.sum(axis=0, out=self.db)
         if not need_input_grad:
             return None
         grad_x = self.work_array("grad_x", delta.shape[0], self.n_inputs)
-        return np.matmul(delta, self._W.T, out=grad_x)
+        return np.dot(delta, self._W.T, out=grad_x)
 
     def get_config(self):
         return {

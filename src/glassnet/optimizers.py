@@ -58,10 +58,11 @@ class Optimizer:
         It holds no state (it is overwritten on every step), so it lives apart
         from :attr:`state` and is never saved.
         """
-        key = (theta.shape, theta.dtype.str)
-        if key not in self._scratch:
-            self._scratch[key] = np.empty_like(theta)
-        return self._scratch[key]
+        key = (theta.shape, theta.dtype)
+        work = self._scratch.get(key)
+        if work is None:
+            work = self._scratch[key] = np.empty_like(theta)
+        return work
 
     def get_config(self) -> dict[str, Any]:
         return {"lr": self.lr, "weight_decay": self.weight_decay}
