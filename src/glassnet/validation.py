@@ -69,9 +69,21 @@ def as_array(data: Any, name: str, dtype: np.dtype) -> np.ndarray:
     arr = arr.astype(dtype, copy=False)
     if arr.size == 0:
         raise ValueError(f"{name} is empty (shape {arr.shape}); it needs at least one sample.")
-    if not np.isfinite(arr).all():
+    if not _all_finite(arr):
         raise ValueError(_describe_nonfinite(arr, name))
     return arr
+
+
+def _all_finite(arr: np.ndarray) -> bool:
+    """Whether every entry is finite, without a boolean copy of a large array.
+
+    min and max propagate NaN, and an inf shows up as one of them, so two
+    reductions answer the question in constant extra memory.
+    """
+    if arr.dtype.kind != "f":
+        return True
+    with np.errstate(invalid="ignore"):
+        return bool(np.isfinite(arr.min()) and np.isfinite(arr.max()))
 
 
 def check_X(X: Any, n_features: int, dtype: np.dtype, first_layer: str) -> np.ndarray:
