@@ -194,9 +194,10 @@ class Softmax(Activation):
     elementwise = False
 
     def forward(self, z, out=None):
-        e = np.subtract(z, z.max(axis=1, keepdims=True), out=out)
+        # the ufuncs' own reduce methods: row max and row sum without .max()'s Python wrapper
+        e = np.subtract(z, np.maximum.reduce(z, axis=1, keepdims=True), out=out)
         np.exp(e, out=e)
-        e /= e.sum(axis=1, keepdims=True)
+        e /= np.add.reduce(e, axis=1, keepdims=True)
         return e
 
     def derivative(self, z, a):

@@ -167,7 +167,7 @@ class Dense(Layer):
         batch of a fit writes into the same memory.
         """
         array = self._work.get(name)
-        if array is None or array.shape != (n_rows, n_columns):
+        if array is None or array.shape[0] != n_rows:
             array = self._work[name] = np.empty((n_rows, n_columns), dtype=self._W.dtype)
         return array
 
@@ -194,7 +194,7 @@ class Dense(Layer):
         self.delta = delta
         np.dot(self.x.T, delta, out=self.dW)
         if self.db is not None:
-            delta.sum(axis=0, out=self.db)
+            np.add.reduce(delta, axis=0, out=self.db)  # Σ over the samples
         if not need_input_grad:
             return None
         grad_x = self.work_array("grad_x", delta.shape[0], self.n_inputs)

@@ -181,8 +181,8 @@ class CategoricalCrossEntropy(Loss):
     def value(self, y, yhat, z=None):
         n = y.shape[0]
         if z is not None:
-            shifted = z - z.max(axis=1, keepdims=True)
-            log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+            shifted = z - np.maximum.reduce(z, axis=1, keepdims=True)
+            log_p = shifted - np.log(np.add.reduce(np.exp(shifted), axis=1, keepdims=True))
             return float(-np.vdot(y, log_p)) / n
         return float(-np.vdot(y, np.log(_clip_probability(yhat)))) / n
 
