@@ -23,7 +23,8 @@ def test_cosine_decay_runs_half_a_cosine_then_stays_at_min_lr():
     schedule = CosineDecay(period=4, min_lr=0.1)
     got = [schedule(1.1, e) for e in range(7)]
     # η_min + (η − η_min)(1 + cos(π e / 4))/2 with η = 1.1, η_min = 0.1
-    expected = [1.1, 0.1 + (1 + math.sqrt(0.5)) / 2, 0.6, 0.1 + (1 - math.sqrt(0.5)) / 2, 0.1, 0.1, 0.1]
+    r = math.sqrt(0.5)  # cos(π/4)
+    expected = [1.1, 0.1 + (1 + r) / 2, 0.6, 0.1 + (1 - r) / 2, 0.1, 0.1, 0.1]
     np.testing.assert_allclose(got, expected, rtol=0, atol=1e-15)
 
 
