@@ -42,8 +42,8 @@ def numpy_only(tmp_path_factory):
 
 def _predict_in_subprocess(run, script_dir, X):
     np.save(script_dir / "X.npy", X)
-    run(["-c", "import numpy as np, predict; np.save('out.npy', predict.predict(np.load('X.npy')))"],
-        script_dir)
+    code = "import numpy as np, predict; np.save('out.npy', predict.predict(np.load('X.npy')))"
+    run(["-c", code], script_dir)
     return np.load(script_dir / "out.npy")
 
 
