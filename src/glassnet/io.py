@@ -63,11 +63,11 @@ def atomic_write(path: str | os.PathLike, mode: str = "wb") -> Iterator[IO[Any]]
 
     If the body raises, the temporary file is removed and ``path`` is untouched.
 
-    >>> import tempfile, os
-    >>> p = os.path.join(tempfile.mkdtemp(), "out.txt")
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp(), "out.txt")
     >>> with atomic_write(p, "w") as f:
     ...     _ = f.write("done")
-    >>> open(p).read()
+    >>> p.read_text()
     'done'
     """
     path = os.fspath(path)
