@@ -324,3 +324,16 @@ def test_atomic_write_keeps_the_old_content_when_the_body_fails(tmp_path):
         f.write("half")
         raise RuntimeError("stop")
     assert path.read_text() == "old" and os.listdir(tmp_path) == ["out.csv"]
+
+
+def test_atomic_write_gives_new_files_the_usual_permissions(tmp_path):
+    umask = os.umask(0o022)
+    try:
+        path = tmp_path / "m.gnet"
+        _net().save(path)
+        assert path.stat().st_mode & 0o777 == 0o644
+        path.chmod(0o600)
+        _net().save(path)  # an existing file keeps its permissions
+        assert path.stat().st_mode & 0o777 == 0o600
+    finally:
+        os.umask(umask)
