@@ -190,7 +190,8 @@ def network_diagram(net: Network, max_linewidth: float = 4.0, show_values: bool 
     if show_values is None:
         show_values = w.size <= 40
 
-    fig = _figure(figsize=(2.0 + 2.4 * len(dense), 2.0 + 0.6 * min(max(sizes), 30)), layout="constrained")
+    size = (2.0 + 2.4 * len(dense), 2.0 + 0.6 * min(max(sizes), 30))
+    fig = _figure(figsize=size, layout="constrained")
     ax = fig.add_subplot()
     edges = LineCollection(segments, linewidths=np.maximum(widths, 0.2), colors=colors,
                            alpha=0.8, zorder=1)
