@@ -7,7 +7,7 @@
 [(4, 3), (3, 1)]
 """
 
-from glassnet import activations, initializers, losses, metrics, optimizers
+from glassnet import activations, datasets, initializers, losses, metrics, optimizers
 from glassnet.layers import Dense, Layer
 from glassnet.network import Network
 from glassnet.training import History, TrainingDivergedError
@@ -21,6 +21,7 @@ __all__ = [
     "Network",
     "TrainingDivergedError",
     "activations",
+    "datasets",
     "initializers",
     "losses",
     "metrics",

@@ -237,9 +237,9 @@ def weight_histograms(net: Network, bins: int = 30) -> Figure:
     dense = net.dense_layers
     fig, axes = _panel_grid(len(dense), "Weights per layer")
     for l, (ax, layer) in enumerate(zip(axes, dense), start=1):
-        ax.hist(layer.W.ravel(), bins=bins, color="C0", alpha=0.8, label="W")
+        ax.hist(layer.W.ravel(), bins=bins, color="C0", alpha=0.8, label="W")[2].set_label("W")
         if layer.b is not None:
-            ax.hist(layer.b, bins=bins, color="C1", alpha=0.6, label="b")
+            ax.hist(layer.b, bins=bins, color="C1", alpha=0.6, label="b")[2].set_label("b")
         ax.set_title(f"layer {l}: {layer.n_inputs}×{layer.n_units}")
         ax.set_xlabel("value")
         ax.legend(fontsize=8)
@@ -264,7 +264,7 @@ def activation_histograms(net: Network, X: Any, bins: int = 30) -> Figure:
             layer.x, layer.z, layer.a = x, z, a
     fig, axes = _panel_grid(len(outputs), f"Activations per layer over {X.shape[0]} samples")
     for l, (ax, layer, a) in enumerate(zip(axes, net.dense_layers, outputs), start=1):
-        ax.hist(a.ravel(), bins=bins, color=f"C{l % 10}", alpha=0.85, label="a")
+        ax.hist(a.ravel(), bins=bins, color=f"C{l % 10}", alpha=0.85)[2].set_label("a")
         ax.set_title(f"layer {l}: {layer.activation.name}, {layer.n_units} units")
         ax.set_xlabel("activation")
     axes[0].set_ylabel("count")
