@@ -18,6 +18,8 @@ notebook after ``%matplotlib inline``::
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -43,6 +45,24 @@ def _figure(**kwargs) -> Figure:
             "`pip install glassnet[plot]` (or `pip install matplotlib`)."
         ) from None
     return Figure(**kwargs)
+
+
+def save_figure(fig: Figure, path: str | os.PathLike, dpi: int = 100) -> str:
+    """Write ``fig`` to ``path`` (format from the suffix) through a temporary file in the
+    same folder, so a reader never sees half a file. Returns the path written."""
+    path = os.fspath(path)
+    folder = os.path.dirname(os.path.abspath(path))
+    suffix = os.path.splitext(path)[1] or ".png"
+    fd, tmp = tempfile.mkstemp(prefix=".glassnet-", suffix=suffix, dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            fig.savefig(handle, format=suffix.lstrip(".").lower(), dpi=dpi)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+    return path
 
 
 def _history_series(history: Any) -> tuple[list[float], list[float]]:
