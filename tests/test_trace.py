@@ -222,3 +222,30 @@ def test_trace_validates_like_fit():
         net.trace(RAY_X, RAY_Y, lr=-1)
     with pytest.raises(ValueError, match="loss"):
         net.trace(RAY_X, RAY_Y, loss="nope")
+
+
+def test_text_shows_every_step_side_by_side_in_100_columns():
+    text = ray_net().trace(RAY_X, RAY_Y).to_text(width=100)
+    lines = text.splitlines()
+    assert max(len(line) for line in lines) <= 100
+    assert [line.split("  ")[0] for line in lines if line.startswith("Step ")] == [
+        f"Step {n}" for n in range(12)
+    ]
+    step2 = text[text.index("Step 2 "):text.index("Step 3 ")]
+    header = next(line for line in step2.splitlines() if "= hidden_layer_input" in line)
+    assert header.split() == ["X", "wh", "bh", "=", "hidden_layer_input"]
+    # first row: X's row, wh's row, bh and the result, side by side, two decimals
+    assert "1.00 0.00 1.00 0.00   0.42 0.88 0.55   0.46 0.72 0.08     1.48 1.78 1.10" in step2
+    assert "2.40 1.89 1.62" in step2  # the printed weights' own sum (see above)
+
+
+@pytest.mark.parametrize("width", [60, 80, 100])
+def test_text_of_a_wide_network_fits_its_width(width):
+    rng = np.random.default_rng(0)
+    X, labels = rng.normal(size=(30, 20)), np.arange(30) % 3
+    net = gn.Network([gn.Dense(20, 30, "relu"), gn.Dense(30, 3, "softmax")], seed=0)
+    text = net.trace(X, labels, loss="categorical_crossentropy").to_text(width=width)
+    assert max(len(line) for line in text.splitlines()) <= width
+    assert "(22 more rows)" in text and " …" in text
+    with pytest.raises(ValueError, match="at least 40"):
+        net.trace(X, labels, loss="categorical_crossentropy").to_text(width=20)
