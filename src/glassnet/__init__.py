@@ -8,20 +8,26 @@
 """
 
 from glassnet import activations, datasets, initializers, losses, metrics, optimizers
+from glassnet.gradcheck import GradcheckReport, gradcheck
 from glassnet.layers import Dense, Layer
 from glassnet.network import Network
+from glassnet.trace import Step, Trace
 from glassnet.training import History, TrainingDivergedError
 
 __version__ = "0.1.0"
 
 __all__ = [
     "Dense",
+    "GradcheckReport",
     "History",
     "Layer",
     "Network",
+    "Step",
+    "Trace",
     "TrainingDivergedError",
     "activations",
     "datasets",
+    "gradcheck",
     "initializers",
     "losses",
     "metrics",
