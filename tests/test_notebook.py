@@ -48,6 +48,8 @@ def test_notebook_runs_top_to_bottom(tmp_path, kernel_of_this_python):
     client.execute()  # raises CellExecutionError, with the cell and traceback, on any error
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
     text = "".join(o.get("text", "") for o in outputs if o.output_type == "stream")
+    assert "Step 11" in text and "hidden_layer_input" in text  # the trace of steps 0-11
+    assert "all passed" in text and "FAIL" not in text  # the gradient check
     assert "Error at epoch 900 is 0.01190" in text  # the article's last printed error
     assert "Error at epoch 9000 is" in text  # the moons table
     images = [o for o in outputs if "image/png" in o.get("data", {})]
