@@ -23,14 +23,14 @@ import csv
 import gzip
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
 from glassnet import tutorials
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # eq=False: == on arrays has no single truth value
 class Dataset:
     """Inputs X (n_samples, n_features), targets y, and the names of both.
 
@@ -42,7 +42,7 @@ class Dataset:
     feature_names: tuple[str, ...]
     target_name: str = "y"
     class_names: tuple[str, ...] | None = None
-    description: str = field(default="", compare=False)
+    description: str = ""
 
     def __iter__(self) -> Iterator[np.ndarray]:
         return iter((self.X, self.y))
