@@ -162,7 +162,7 @@ class BinaryCrossEntropy(Loss):
             row, col = np.argwhere(bad)[0]
             raise ValueError(
                 "binary_crossentropy expects targets in [0, 1], but y has "
-                f"{int(bad.sum())} value(s) outside it, the first {y[row, col]!r} at "
+                f"{int(bad.sum())} value(s) outside it, the first {float(y[row, col]):g} at "
                 f"row {row}, column {col}."
             )
 
@@ -199,7 +199,7 @@ class CategoricalCrossEntropy(Loss):
             row, col = np.argwhere(y < 0)[0]
             raise ValueError(
                 "categorical_crossentropy expects non-negative targets (one-hot rows or "
-                f"class probabilities), but y[{row}, {col}] = {y[row, col]!r}."
+                f"class probabilities), but y[{row}, {col}] = {float(y[row, col]):g}."
             )
 
 

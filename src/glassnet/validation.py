@@ -31,6 +31,16 @@ def _describe_nonfinite(arr: np.ndarray, name: str) -> str:
     )
 
 
+def _first_non_number(arr: np.ndarray) -> tuple[tuple[int, ...], Any]:
+    for position in np.ndindex(arr.shape):
+        value = arr[position]
+        try:
+            float(value)
+        except (TypeError, ValueError):
+            return position, value.item() if isinstance(value, np.generic) else value
+    return (), None
+
+
 def as_array(data: Any, name: str, dtype: np.dtype) -> np.ndarray:
     """Convert ``data`` (array, list, pandas object) to a finite array of ``dtype``.
 
@@ -49,13 +59,10 @@ def as_array(data: Any, name: str, dtype: np.dtype) -> np.ndarray:
         try:
             arr = arr.astype(dtype)
         except (TypeError, ValueError):
-            sample = next(
-                (v for v in arr.ravel() if not isinstance(v, (numbers.Number, np.number))),
-                None,
-            )
+            position, sample = _first_non_number(arr)
             raise TypeError(
-                f"{name} must hold numbers, but it has dtype {arr.dtype} with a "
-                f"non-numeric entry {sample!r}. Encode text columns as numbers first."
+                f"{name} must hold numbers, but it has dtype {arr.dtype} and the entry at "
+                f"{position} is {sample!r}. Encode text columns as numbers first."
             ) from None
     elif arr.dtype.kind not in "biuf":
         raise TypeError(f"{name} must hold real numbers, but it has dtype {arr.dtype}.")
@@ -113,7 +120,7 @@ def check_y(
             bad = labels[(labels != np.round(labels)) | (labels < 0)][0]
             raise ValueError(
                 f"y is 1-D, so it is read as class labels 0..{n_outputs - 1}, but it holds "
-                f"{bad!r}, which is not a non-negative integer."
+                f"{float(bad):g}, which is not a non-negative integer."
             )
         if labels.max() >= n_outputs:
             raise ValueError(

@@ -1,0 +1,87 @@
+"""Activations: values worked by hand, derivatives, and stability at the extremes."""
+
+import math
+
+import numpy as np
+import pytest
+
+from glassnet import activations
+from glassnet.activations import ACTIVATIONS
+
+Z = np.array([[-2.0, -0.5, 0.0, 0.5, 2.0]])
+
+
+def test_values_worked_by_hand():
+    s = [1 / (1 + math.exp(-v)) for v in Z[0]]
+    np.testing.assert_allclose(activations.get("sigmoid")(Z)[0], s, rtol=1e-15)
+    np.testing.assert_allclose(activations.get("tanh")(Z)[0], np.tanh(Z[0]))
+    assert activations.get("relu")(Z)[0].tolist() == [0, 0, 0, 0.5, 2.0]
+    assert activations.get("leaky_relu")(Z)[0].tolist() == [-0.02, -0.005, 0, 0.5, 2.0]
+    np.testing.assert_allclose(
+        activations.get("elu")(Z)[0], [math.exp(-2) - 1, math.exp(-0.5) - 1, 0, 0.5, 2.0]
+    )
+    np.testing.assert_allclose(
+        activations.get("softplus")(Z)[0], [math.log1p(math.exp(v)) for v in Z[0]]
+    )
+    e = np.exp(Z[0])
+    np.testing.assert_allclose(activations.get("softmax")(Z)[0], e / e.sum())
+    assert activations.get("linear")(Z) is Z
+
+
+def test_sigmoid_derivative_is_the_tutorials_output_times_one_minus_output():
+    sigmoid = activations.Sigmoid()
+    a = sigmoid(Z)
+    np.testing.assert_array_equal(sigmoid.derivative(Z, a), a * (1 - a))
+
+
+@pytest.mark.parametrize("name", [n for n in ACTIVATIONS if n != "softmax"])
+def test_elementwise_derivative_matches_finite_differences(name):
+    f = activations.get(name)
+    z = np.array([[-1.7, -0.3, 0.2, 0.9, 2.4]])
+    eps = 1e-6
+    numeric = (f(z + eps) - f(z - eps)) / (2 * eps)
+    np.testing.assert_allclose(f.derivative(z, f(z)), numeric, rtol=1e-7, atol=1e-9)
+
+
+def test_softmax_backward_is_the_jacobian_vector_product():
+    f = activations.Softmax()
+    z = np.array([[0.3, -1.2, 2.0, 0.1]])
+    g = np.array([[0.5, -1.0, 0.25, 2.0]])
+    a = f(z)
+    jacobian = np.diag(a[0]) - np.outer(a[0], a[0])
+    np.testing.assert_allclose(f.backward(g, z, a)[0], jacobian @ g[0], rtol=1e-13)
+    with pytest.raises(ValueError, match="no elementwise derivative"):
+        f.derivative(z, a)
+
+
+@pytest.mark.parametrize("name", list(ACTIVATIONS))
+@pytest.mark.parametrize("scale", [1e4, 1e300])
+def test_extreme_inputs_give_finite_values_and_slopes_without_warnings(name, scale):
+    # pytest turns every NumPy warning (overflow, invalid) into an error here
+    f = activations.get(name)
+    z = np.array([[-scale, -1.0, 0.0, 1.0, scale]])
+    a = f(z)
+    grad = f.backward(np.ones_like(z), z, a)
+    assert np.isfinite(grad).all()
+    if name in ("sigmoid", "tanh", "softmax", "elu"):
+        assert np.isfinite(a).all()
+    if name == "sigmoid":
+        assert a[0, 0] == 0.0 and a[0, -1] == 1.0
+
+
+def test_softmax_is_shift_invariant_and_rows_sum_to_one():
+    f = activations.Softmax()
+    z = np.random.default_rng(0).normal(size=(4, 6))
+    np.testing.assert_allclose(f(z), f(z + 1000.0), rtol=1e-12)
+    np.testing.assert_allclose(f(z).sum(axis=1), 1.0, rtol=1e-15)
+
+
+def test_unknown_activation_lists_the_valid_names():
+    with pytest.raises(ValueError) as err:
+        activations.get("sigmod")
+    message = str(err.value)
+    assert "Unknown activation 'sigmod'" in message
+    for name in ACTIVATIONS:
+        assert name in message
+    with pytest.raises(TypeError, match="activation must be a name"):
+        activations.get(3)
