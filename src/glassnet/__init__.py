@@ -7,23 +7,49 @@
 [(4, 3), (3, 1)]
 """
 
-from glassnet import activations, initializers, losses, metrics, optimizers
-from glassnet.layers import Dense, Layer
+from glassnet import (
+    activations,
+    callbacks,
+    datasets,
+    initializers,
+    losses,
+    metrics,
+    optimizers,
+    schedules,
+)
+from glassnet.callbacks import Callback, EarlyStopping
+from glassnet.export import export_script
+from glassnet.gradcheck import GradcheckReport, gradcheck
+from glassnet.io import load
+from glassnet.layers import Dense, Dropout, Layer
 from glassnet.network import Network
+from glassnet.trace import Step, Trace
 from glassnet.training import History, TrainingDivergedError
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "Callback",
     "Dense",
+    "Dropout",
+    "EarlyStopping",
+    "GradcheckReport",
     "History",
     "Layer",
     "Network",
+    "Step",
+    "Trace",
     "TrainingDivergedError",
     "activations",
+    "callbacks",
+    "datasets",
+    "export_script",
+    "gradcheck",
     "initializers",
+    "load",
     "losses",
     "metrics",
     "optimizers",
+    "schedules",
     "__version__",
 ]

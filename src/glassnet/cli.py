@@ -29,6 +29,13 @@ def build_parser() -> argparse.ArgumentParser:
         choices=sorted(demos.DEMOS),
         help="which tutorial (default: ray)",
     )
+    demo.add_argument(
+        "--html",
+        default="auto",
+        metavar="PATH",
+        help="where to write the HTML report (default: glassnet-<name>.html)",
+    )
+    demo.add_argument("--no-report", action="store_true", help="write no HTML report")
     return parser
 
 
@@ -39,5 +46,5 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 0
     if args.command == "demo":
-        demos.DEMOS[args.name]()
+        demos.run(args.name, report=None if args.no_report else args.html)
     return 0

@@ -20,7 +20,8 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import os
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -30,7 +31,8 @@ from glassnet import metrics as metrics_module
 from glassnet import optimizers as optimizers_module
 from glassnet.layers import Dense, Layer
 from glassnet.resources import check_fits
-from glassnet.training import Callback, History, train
+from glassnet.schedules import Schedule
+from glassnet.training import Callback, History, check_fit_options, hold_out, train
 from glassnet.validation import (
     check_positive_float,
     check_positive_int,
@@ -65,6 +67,14 @@ class Network:
                     f"Layer {i + 1} must be a glassnet layer (e.g. gn.Dense(4, 3)), but got "
                     f"{type(layer).__name__}: {layer!r}."
                 )
+        if getattr(layers[0], "n_inputs", 0) is None:
+            raise ValueError(
+                f"Layer 1 ({layers[0]!r}) takes its width from the layer before it; as the "
+                f"first layer, give it one, e.g. gn.Dropout(0.2, n_units=4)."
+            )
+        for prev, nxt in zip(layers, layers[1:]):
+            if nxt.n_inputs is None:  # width-preserving layers (Dropout) follow the layer before
+                nxt.build(prev.n_units)
         for i, (prev, nxt) in enumerate(zip(layers, layers[1:]), start=1):
             if prev.n_units != nxt.n_inputs:
                 raise ValueError(
@@ -82,6 +92,8 @@ class Network:
         self.optimizer: optimizers_module.Optimizer | None = None
         self.history = History()
         self.stop_training = False
+        #: free-form JSON-ready facts saved with the model (feature scaling, names, ...)
+        self.metadata: dict[str, Any] = {}
         self._allocate()
         for layer in self.layers:
             layer.initialize(self.rng)
@@ -287,6 +299,9 @@ class Network:
         verbose: int = 0,
         metrics: Sequence[str] = (),
         callbacks: Sequence[Callback] = (),
+        validation_split: float = 0.0,
+        weight_decay: float | None = None,
+        lr_schedule: Schedule | Callable[[float, int], float] | None = None,
     ) -> History:
         """Train for ``epochs`` epochs, continuing from the current weights.
 
@@ -303,10 +318,23 @@ class Network:
             SGD, k for minibatches of k.
         shuffle : shuffle the samples each epoch (with the network's generator).
         validation_data : (X_val, y_val), evaluated after every epoch.
-        verbose : 0 silent, 1 ten lines per run, 2 one line per epoch.
-        metrics : names from :data:`glassnet.metrics.METRICS`, recorded per epoch.
-        callbacks : objects with ``on_epoch_end(epoch, logs)``; a truthy
-            return value (or setting ``net.stop_training = True``) stops training.
+        verbose : 0 silent; 1 a progress bar on stderr (epoch, loss, val_loss,
+            ETA; tqdm's if installed); 2 one line per epoch on stdout.
+        metrics : names from :data:`glassnet.metrics.METRICS`, recorded per epoch
+            (with ``val_`` + name on the validation data).
+        callbacks : objects with ``on_epoch_end(epoch, logs)`` and optionally
+            ``on_train_begin(network)`` / ``on_train_end(network)``, e.g.
+            :class:`~glassnet.callbacks.EarlyStopping`; a truthy return value of
+            ``on_epoch_end`` (or ``net.stop_training = True``) stops training.
+        validation_split : a fraction in [0, 1): hold out the LAST rows of X, y
+            (before any shuffling, as Keras does) as validation data; cannot
+            be combined with ``validation_data``.
+        weight_decay : L2 weight decay λ, set on the optimizer (None keeps the
+            optimizer's own, 0 by default). Each step uses g + λθ, the gradient of
+            L + (λ/2)‖θ‖², for every weight and bias (``torch.optim`` semantics);
+            the recorded loss is L without the penalty.
+        lr_schedule : a :mod:`glassnet.schedules` schedule (or any
+            ``f(lr, epoch) -> float``) that sets the learning rate each epoch.
 
         Returns the network's :class:`History`, which grows across ``fit`` calls.
 
@@ -319,14 +347,17 @@ class Network:
             lr = check_positive_float(lr, "lr")
         if verbose not in (0, 1, 2):
             raise ValueError(f"verbose must be 0, 1 or 2, but got {verbose!r}.")
+        check_fit_options(weight_decay, validation_split, validation_data, lr_schedule)
         loss_obj = losses_module.get(loss)
-        optimizer_obj = self._resolve_optimizer(optimizer, lr)
+        optimizer_obj = self._resolve_optimizer(optimizer, lr, weight_decay)
         metric_names = [m for m in metrics]
         for name in metric_names:
             metrics_module.get(name)
         X = self._check_X(X)
         y = self._check_y(y, X.shape[0], loss_obj)
         val = None
+        if validation_split:
+            X, y, val = hold_out(X, y, validation_split)
         if validation_data is not None:
             if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
                 raise ValueError("validation_data must be a pair (X_val, y_val).")
@@ -347,21 +378,42 @@ class Network:
             callbacks=list(callbacks),
             verbose=verbose,
             history=self.history,
+            lr_schedule=lr_schedule,
         )
 
-    def _resolve_optimizer(self, optimizer: Any, lr: float | None) -> optimizers_module.Optimizer:
+    def _resolve_optimizer(
+        self, optimizer: Any, lr: float | None, weight_decay: float | None = None
+    ) -> optimizers_module.Optimizer:
         if isinstance(optimizer, optimizers_module.Optimizer):
             if lr is not None and lr != optimizer.lr:
                 raise ValueError(
                     f"lr={lr} was given to fit, but the optimizer object already has "
                     f"lr={optimizer.lr}; give the learning rate in one place."
                 )
+            if weight_decay is not None and weight_decay != optimizer.weight_decay:
+                raise ValueError(
+                    f"weight_decay={weight_decay} was given to fit, but the optimizer object "
+                    f"already has weight_decay={optimizer.weight_decay}; give it in one place."
+                )
             return optimizer
         fresh = optimizers_module.get(optimizer, lr)
+        if weight_decay is not None:
+            fresh.weight_decay = float(weight_decay)
         current = self.optimizer
-        if current is not None and type(current) is type(fresh) and current.lr == fresh.lr:
-            return current
-        return fresh
+        same = current is not None and type(current) is type(fresh) and current.lr == fresh.lr
+        if same and weight_decay is not None:
+            same = current.weight_decay == fresh.weight_decay
+        return current if same else fresh
+
+    def save(self, path: str | os.PathLike) -> None:
+        """Save the whole network to one file; see :func:`glassnet.io.save`.
+
+        Architecture, weights, loss, optimizer with its state, random generator
+        state, history and ``metadata``; load it back with :func:`glassnet.load`.
+        """
+        from glassnet.io import save
+
+        save(self, path)
 
     def predict(self, X: Any) -> np.ndarray:
         """Outputs for X: (n_samples, n_outputs), computed in bounded memory."""
@@ -406,3 +458,26 @@ class Network:
 
     def __repr__(self) -> str:
         return f"Network({self.layers!r}, seed={self.seed!r}, dtype={self.dtype.name!r})"
+
+    def trace(
+        self,
+        X: Any,
+        y: Any,
+        loss: str | losses_module.Loss = "half_sse",
+        lr: float = 0.1,
+        apply: bool = False,
+    ):
+        """Record one full-batch gradient-descent iteration, every number kept.
+
+        Returns a :class:`glassnet.trace.Trace` whose ``steps`` are the
+        tutorial's steps 0-11 (``tr["d_output"]``, ``tr.to_text()``...). The
+        network is left unchanged unless ``apply=True``, which keeps the update
+        (one epoch of ``fit(X, y, lr=lr, loss=loss, optimizer="gd")``).
+        """
+        from glassnet.trace import trace
+
+        lr = check_positive_float(lr, "lr")
+        loss_obj = losses_module.get(loss)
+        X = self._check_X(X)
+        y = self._check_y(y, X.shape[0], loss_obj)
+        return trace(self, X, y, loss=loss_obj, lr=lr, apply=bool(apply))
