@@ -26,6 +26,7 @@ array([[0.5, 1. , 0. ]])
 
 from __future__ import annotations
 
+import inspect
 from typing import Any
 
 import numpy as np
@@ -208,6 +209,18 @@ class Softmax(Activation):
 
     def backward(self, grad_a, z, a, out=None):
         return np.multiply(a, grad_a - (grad_a * a).sum(axis=1, keepdims=True), out=out)
+
+
+def takes_out(method) -> bool:
+    """Whether an activation's ``forward`` / ``backward`` accepts ``out=``.
+
+    The built-in ones do; a custom subclass written as plain ``forward(z)`` or
+    ``backward(grad_a, z, a)`` still works, it just returns fresh arrays.
+    """
+    try:
+        return "out" in inspect.signature(method).parameters
+    except (TypeError, ValueError):
+        return False
 
 
 ACTIVATIONS: dict[str, type[Activation]] = {

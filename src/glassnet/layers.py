@@ -100,6 +100,18 @@ class Dense(Layer):
         self.delta: np.ndarray | None = None
         self._work: dict[str, np.ndarray] = {}
 
+    @property
+    def activation(self) -> activations.Activation:
+        """f, the layer's activation."""
+        return self._activation
+
+    @activation.setter
+    def activation(self, value: activations.Activation) -> None:
+        self._activation = value
+        # custom activations may not take out=; ask once here, not on every batch
+        self._forward_takes_out = activations.takes_out(value.forward)
+        self._backward_takes_out = activations.takes_out(value.backward)
+
     # -- parameters ---------------------------------------------------------
     def param_shapes(self):
         shapes = {"W": (self.n_inputs, self.n_units)}
@@ -178,15 +190,20 @@ class Dense(Layer):
         if self._b is not None:
             z += self._b
         self.x, self.z = x, z
-        self.a = self.activation.forward(z, out=self.work_array("a", n, self.n_units))
+        if self._forward_takes_out:
+            self.a = self.activation.forward(z, out=self.work_array("a", n, self.n_units))
+        else:
+            self.a = self.activation.forward(z)
         return self.a
 
     def backward(self, grad_out, need_input_grad=True):
         """From dL/da: δ = dL/da ⊙ f'(z), then :meth:`backward_delta`."""
         self.grad_a = grad_out
-        delta = self.activation.backward(
-            grad_out, self.z, self.a, out=self.work_array("delta", grad_out.shape[0], self.n_units)
-        )
+        if self._backward_takes_out:
+            out = self.work_array("delta", grad_out.shape[0], self.n_units)
+            delta = self.activation.backward(grad_out, self.z, self.a, out=out)
+        else:
+            delta = self.activation.backward(grad_out, self.z, self.a)
         return self.backward_delta(delta, need_input_grad)
 
     def backward_delta(self, delta, need_input_grad=True):
