@@ -191,9 +191,9 @@ class Dense(Layer):
             z += self._b
         self.x, self.z = x, z
         if self._forward_takes_out:
-            self.a = self.activation.forward(z, out=self.work_array("a", n, self.n_units))
+            self.a = self._activation.forward(z, out=self.work_array("a", n, self.n_units))
         else:
-            self.a = self.activation.forward(z)
+            self.a = self._activation.forward(z)
         return self.a
 
     def backward(self, grad_out, need_input_grad=True):
@@ -201,9 +201,9 @@ class Dense(Layer):
         self.grad_a = grad_out
         if self._backward_takes_out:
             out = self.work_array("delta", grad_out.shape[0], self.n_units)
-            delta = self.activation.backward(grad_out, self.z, self.a, out=out)
+            delta = self._activation.backward(grad_out, self.z, self.a, out=out)
         else:
-            delta = self.activation.backward(grad_out, self.z, self.a)
+            delta = self._activation.backward(grad_out, self.z, self.a)
         return self.backward_delta(delta, need_input_grad)
 
     def backward_delta(self, delta, need_input_grad=True):
