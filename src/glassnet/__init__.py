@@ -7,23 +7,33 @@
 [(4, 3), (3, 1)]
 """
 
-from glassnet import activations, initializers, losses, metrics, optimizers
-from glassnet.layers import Dense, Layer
+from glassnet import activations, callbacks, initializers, losses, metrics, optimizers, schedules
+from glassnet.callbacks import Callback, EarlyStopping
+from glassnet.export import export_script
+from glassnet.io import load
+from glassnet.layers import Dense, Dropout, Layer
 from glassnet.network import Network
 from glassnet.training import History, TrainingDivergedError
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "Callback",
     "Dense",
+    "Dropout",
+    "EarlyStopping",
     "History",
     "Layer",
     "Network",
     "TrainingDivergedError",
     "activations",
+    "callbacks",
+    "export_script",
     "initializers",
+    "load",
     "losses",
     "metrics",
     "optimizers",
+    "schedules",
     "__version__",
 ]

@@ -191,3 +191,76 @@ class Dense(Layer):
     def __repr__(self) -> str:
         bias = "" if self.use_bias else ", use_bias=False"
         return f"Dense({self.n_inputs}, {self.n_units}, activation={self.activation.name!r}{bias})"
+
+
+class Dropout(Layer):
+    """Inverted dropout: while training, zero each input with probability ``rate``
+    and scale the survivors by 1/(1 − rate), so that the expected activation is
+    unchanged and ``predict`` can use the layer as the identity::
+
+        training:   a = x ⊙ m / (1 − p),   m_ij ~ Bernoulli(1 − p), drawn every batch
+        predict:    a = x
+        backward:   dL/dx = dL/da ⊙ m / (1 − p)
+
+    The masks come from the network's random generator, so a seeded network
+    drops the same units every run. The width is taken from the layer before
+    (give ``n_units`` only when Dropout comes first, on the inputs).
+
+    >>> import glassnet as gn
+    >>> net = gn.Network([gn.Dense(4, 8), gn.Dropout(0.5), gn.Dense(8, 1)], seed=0)
+    >>> net.layers[1]
+    Dropout(0.5)
+    """
+
+    def __init__(self, rate: float, n_units: int | None = None):
+        if not (isinstance(rate, (int, float, np.floating)) and 0 <= rate < 1):
+            raise ValueError(f"Dropout rate must be a number in [0, 1), but got {rate!r}.")
+        self.rate = float(rate)
+        self.n_inputs = self.n_units = None  # set by build() from the layer before
+        if n_units is not None:
+            self.build(n_units)
+        self.rng: np.random.Generator | None = None
+        self.x: np.ndarray | None = None
+        self.a: np.ndarray | None = None
+        #: the scaled mask m / (1 − p) of the last training batch
+        self.mask: np.ndarray | None = None
+
+    def build(self, n_inputs: int) -> None:
+        """Take the width of the layer before."""
+        n_inputs = check_positive_int(n_inputs, "n_units")
+        if self.n_inputs is not None and self.n_inputs != n_inputs:
+            raise ValueError(
+                f"{self!r} was built for {self.n_inputs} units and cannot take {n_inputs}; "
+                f"use a new Dropout layer."
+            )
+        self.n_inputs = self.n_units = n_inputs
+
+    def initialize(self, rng):
+        self.rng = rng
+
+    def forward(self, x, training=False):
+        self.x = x
+        if not training or self.rate == 0:
+            self.mask = None
+            self.a = x
+            return x
+        if self.rng is None:
+            raise ValueError(f"{self!r} is not part of a Network, so it has no random generator.")
+        keep = self.rng.random(x.shape) >= self.rate
+        self.mask = keep.astype(x.dtype)
+        self.mask *= 1 / (1 - self.rate)
+        self.a = x * self.mask
+        return self.a
+
+    def backward(self, grad_out, need_input_grad=True):
+        return grad_out if self.mask is None else grad_out * self.mask
+
+    def get_config(self):
+        return {"type": "Dropout", "rate": self.rate, "n_units": self.n_units}
+
+    def __repr__(self) -> str:
+        return f"Dropout({self.rate:g})"
+
+
+#: layer ``type`` in :meth:`Layer.get_config` → class (the allow-list for model files)
+LAYERS: dict[str, type[Layer]] = {"Dense": Dense, "Dropout": Dropout}

@@ -20,7 +20,8 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import os
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -29,6 +30,7 @@ from glassnet import losses as losses_module
 from glassnet import metrics as metrics_module
 from glassnet import optimizers as optimizers_module
 from glassnet.layers import Dense, Layer
+from glassnet.schedules import Schedule
 from glassnet.training import Callback, History, train
 from glassnet.validation import (
     check_positive_float,
@@ -64,6 +66,14 @@ class Network:
                     f"Layer {i + 1} must be a glassnet layer (e.g. gn.Dense(4, 3)), but got "
                     f"{type(layer).__name__}: {layer!r}."
                 )
+        if getattr(layers[0], "n_inputs", 0) is None:
+            raise ValueError(
+                f"Layer 1 ({layers[0]!r}) takes its width from the layer before it; as the "
+                f"first layer, give it one, e.g. gn.Dropout(0.2, n_units=4)."
+            )
+        for prev, nxt in zip(layers, layers[1:]):
+            if nxt.n_inputs is None:  # width-preserving layers (Dropout) follow the layer before
+                nxt.build(prev.n_units)
         for i, (prev, nxt) in enumerate(zip(layers, layers[1:]), start=1):
             if prev.n_units != nxt.n_inputs:
                 raise ValueError(
@@ -81,6 +91,8 @@ class Network:
         self.optimizer: optimizers_module.Optimizer | None = None
         self.history = History()
         self.stop_training = False
+        #: free-form JSON-ready facts saved with the model (feature scaling, names, ...)
+        self.metadata: dict[str, Any] = {}
         self._allocate()
         for layer in self.layers:
             layer.initialize(self.rng)
@@ -278,6 +290,9 @@ class Network:
         verbose: int = 0,
         metrics: Sequence[str] = (),
         callbacks: Sequence[Callback] = (),
+        validation_split: float = 0.0,
+        weight_decay: float | None = None,
+        lr_schedule: Schedule | Callable[[float, int], float] | None = None,
     ) -> History:
         """Train for ``epochs`` epochs, continuing from the current weights.
 
@@ -294,10 +309,23 @@ class Network:
             SGD, k for minibatches of k.
         shuffle : shuffle the samples each epoch (with the network's generator).
         validation_data : (X_val, y_val), evaluated after every epoch.
-        verbose : 0 silent, 1 ten lines per run, 2 one line per epoch.
-        metrics : names from :data:`glassnet.metrics.METRICS`, recorded per epoch.
-        callbacks : objects with ``on_epoch_end(epoch, logs)``; a truthy
-            return value (or setting ``net.stop_training = True``) stops training.
+        verbose : 0 silent; 1 a progress bar on stderr (epoch, loss, val_loss,
+            ETA; tqdm's if installed); 2 one line per epoch on stdout.
+        metrics : names from :data:`glassnet.metrics.METRICS`, recorded per epoch
+            (with ``val_`` + name on the validation data).
+        callbacks : objects with ``on_epoch_end(epoch, logs)`` and optionally
+            ``on_train_begin(network)`` / ``on_train_end(network)``, e.g.
+            :class:`~glassnet.callbacks.EarlyStopping`; a truthy return value of
+            ``on_epoch_end`` (or ``net.stop_training = True``) stops training.
+        validation_split : a fraction in [0, 1): hold out the LAST rows of X, y
+            (before any shuffling, as Keras does) as validation data; cannot
+            be combined with ``validation_data``.
+        weight_decay : L2 weight decay λ, set on the optimizer (None keeps the
+            optimizer's own, 0 by default). Each step uses g + λθ, the gradient of
+            L + (λ/2)‖θ‖², for every weight and bias (``torch.optim`` semantics);
+            the recorded loss is L without the penalty.
+        lr_schedule : a :mod:`glassnet.schedules` schedule (or any
+            ``f(lr, epoch) -> float``) that sets the learning rate each epoch.
 
         Returns the network's :class:`History`, which grows across ``fit`` calls.
 
@@ -310,14 +338,45 @@ class Network:
             lr = check_positive_float(lr, "lr")
         if verbose not in (0, 1, 2):
             raise ValueError(f"verbose must be 0, 1 or 2, but got {verbose!r}.")
+        if weight_decay is not None and not (
+            isinstance(weight_decay, (int, float, np.floating))
+            and np.isfinite(weight_decay)
+            and weight_decay >= 0
+        ):
+            raise ValueError(f"weight_decay must be a number >= 0, but got {weight_decay!r}.")
+        if not (
+            isinstance(validation_split, (int, float, np.floating)) and 0 <= validation_split < 1
+        ):
+            raise ValueError(
+                f"validation_split must be a fraction in [0, 1), but got {validation_split!r}."
+            )
+        if validation_split and validation_data is not None:
+            raise ValueError(
+                "Give either validation_data or validation_split, not both."
+            )
+        if lr_schedule is not None and not callable(lr_schedule):
+            raise TypeError(
+                f"lr_schedule must be a schedule from glassnet.schedules or a function "
+                f"f(lr, epoch), but got {type(lr_schedule).__name__}: {lr_schedule!r}."
+            )
         loss_obj = losses_module.get(loss)
-        optimizer_obj = self._resolve_optimizer(optimizer, lr)
+        optimizer_obj = self._resolve_optimizer(optimizer, lr, weight_decay)
         metric_names = [m for m in metrics]
         for name in metric_names:
             metrics_module.get(name)
         X = self._check_X(X)
         y = self._check_y(y, X.shape[0], loss_obj)
         val = None
+        if validation_split:
+            n_train = int(X.shape[0] * (1 - validation_split))
+            if n_train < 1 or n_train == X.shape[0]:
+                raise ValueError(
+                    f"validation_split={validation_split} of {X.shape[0]} sample(s) leaves "
+                    f"{n_train} for training and {X.shape[0] - n_train} for validation; "
+                    f"both need at least one."
+                )
+            X, val = X[:n_train], (X[n_train:], y[n_train:])
+            y = y[:n_train]
         if validation_data is not None:
             if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
                 raise ValueError("validation_data must be a pair (X_val, y_val).")
@@ -338,21 +397,42 @@ class Network:
             callbacks=list(callbacks),
             verbose=verbose,
             history=self.history,
+            lr_schedule=lr_schedule,
         )
 
-    def _resolve_optimizer(self, optimizer: Any, lr: float | None) -> optimizers_module.Optimizer:
+    def _resolve_optimizer(
+        self, optimizer: Any, lr: float | None, weight_decay: float | None = None
+    ) -> optimizers_module.Optimizer:
         if isinstance(optimizer, optimizers_module.Optimizer):
             if lr is not None and lr != optimizer.lr:
                 raise ValueError(
                     f"lr={lr} was given to fit, but the optimizer object already has "
                     f"lr={optimizer.lr}; give the learning rate in one place."
                 )
+            if weight_decay is not None and weight_decay != optimizer.weight_decay:
+                raise ValueError(
+                    f"weight_decay={weight_decay} was given to fit, but the optimizer object "
+                    f"already has weight_decay={optimizer.weight_decay}; give it in one place."
+                )
             return optimizer
         fresh = optimizers_module.get(optimizer, lr)
+        if weight_decay is not None:
+            fresh.weight_decay = float(weight_decay)
         current = self.optimizer
-        if current is not None and type(current) is type(fresh) and current.lr == fresh.lr:
-            return current
-        return fresh
+        same = current is not None and type(current) is type(fresh) and current.lr == fresh.lr
+        if same and weight_decay is not None:
+            same = current.weight_decay == fresh.weight_decay
+        return current if same else fresh
+
+    def save(self, path: str | os.PathLike) -> None:
+        """Save the whole network to one file; see :func:`glassnet.io.save`.
+
+        Architecture, weights, loss, optimizer with its state, random generator
+        state, history and ``metadata``; load it back with :func:`glassnet.load`.
+        """
+        from glassnet.io import save
+
+        save(self, path)
 
     def predict(self, X: Any) -> np.ndarray:
         """Outputs for X: (n_samples, n_outputs), computed in bounded memory."""

@@ -4,11 +4,16 @@ pass and an optimizer step, with the figures of every epoch kept in a History.
 ``batch_size=None`` is the tutorials' full-batch gradient descent (one update
 per epoch); ``batch_size=1`` is per-sample stochastic gradient descent, in data
 order unless ``shuffle=True``; any other k is minibatch descent.
+
+Around the batches, once per epoch: the learning-rate schedule sets the
+optimizer's rate, and after the updates the metrics and validation figures are
+computed and the callbacks (early stopping, the progress bar) are called.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
@@ -27,6 +32,8 @@ class TrainingDivergedError(FloatingPointError):
 
 
 class Callback(Protocol):
+    """Anything with ``on_epoch_end``; see :mod:`glassnet.callbacks` for the other hooks."""
+
     def on_epoch_end(self, epoch: int, logs: dict[str, float]) -> bool | None: ...
 
 
@@ -36,13 +43,15 @@ class History:
     ``loss[e]`` is the mean of the batch losses computed in epoch e's forward
     passes (full batch: the training loss before that epoch's update);
     ``val_loss[e]`` the loss on ``validation_data`` after the epoch's updates.
-    ``metrics`` maps a metric name (and ``val_`` + name) to its per-epoch list.
+    ``metrics`` maps a metric name (and ``val_`` + name) to its per-epoch list;
+    ``lr`` holds the learning rate each epoch used.
     """
 
     def __init__(self) -> None:
         self.epochs: list[int] = []
         self.loss: list[float] = []
         self.val_loss: list[float] = []
+        self.lr: list[float] = []
         self.metrics: dict[str, list[float]] = {}
 
     @property
@@ -61,8 +70,32 @@ class History:
                 self.loss.append(value)
             elif key == "val_loss":
                 self.val_loss.append(value)
+            elif key == "lr":
+                self.lr.append(value)
             else:
                 self.metrics.setdefault(key, []).append(value)
+
+    def get_config(self) -> dict[str, Any]:
+        """Everything recorded, as plain lists (JSON-ready)."""
+        return {
+            "epochs": list(self.epochs),
+            "loss": list(self.loss),
+            "val_loss": list(self.val_loss),
+            "lr": list(self.lr),
+            "metrics": {k: list(v) for k, v in self.metrics.items()},
+        }
+
+    @classmethod
+    def from_config(cls, config: dict[str, Any]) -> History:
+        history = cls()
+        history.epochs = [int(e) for e in config.get("epochs", [])]
+        history.loss = [float(v) for v in config.get("loss", [])]
+        history.val_loss = [float(v) for v in config.get("val_loss", [])]
+        history.lr = [float(v) for v in config.get("lr", [])]
+        history.metrics = {
+            str(k): [float(v) for v in values] for k, values in config.get("metrics", {}).items()
+        }
+        return history
 
     def __len__(self) -> int:
         return len(self.loss)
@@ -87,8 +120,15 @@ def train(
     callbacks: list[Callback],
     verbose: int,
     history: History,
+    lr_schedule: Callable[[float, int], float] | None = None,
 ) -> History:
-    """Run ``epochs`` epochs over validated arrays X (n, d) and y (n, k)."""
+    """Run ``epochs`` epochs over validated arrays X (n, d) and y (n, k).
+
+    ``verbose`` adds a progress bar (1) or a line per epoch (2) after the
+    given callbacks, so it shows the figures they see.
+    """
+    from glassnet.callbacks import EpochLogger, ProgressBar
+
     n = X.shape[0]
     step = n if batch_size is None else min(batch_size, n)
     metric_fns = {name: metrics_module.get(name) for name in metrics}
@@ -96,48 +136,63 @@ def train(
     grads = [net.grads]
     snapshot = np.empty_like(net.params)
     first_epoch = len(history)
-    report_every = max(1, epochs // 10)
+    base_lr = optimizer.lr
+    display = [ProgressBar(epochs)] if verbose == 1 else [EpochLogger()] if verbose == 2 else []
+    callbacks = list(callbacks) + display
     net.stop_training = False
+    for cb in callbacks:
+        if hasattr(cb, "on_train_begin"):
+            cb.on_train_begin(net)
 
-    for e in range(epochs):
-        epoch = first_epoch + e
-        np.copyto(snapshot, net.params)
-        order = net.rng.permutation(n) if shuffle and step < n else None
-        total, n_batches = 0.0, 0
-        for start in range(0, n, step):
-            if order is None:
-                Xb, yb = X[start : start + step], y[start : start + step]
-            else:
-                idx = order[start : start + step]
-                Xb, yb = X[idx], y[idx]
-            total += net.loss_and_gradients(Xb, yb, loss, training=True)
-            optimizer.step(params, grads)
-            n_batches += 1
-        logs: dict[str, Any] = {"loss": total / n_batches}
+    try:
+        for e in range(epochs):
+            epoch = first_epoch + e
+            if lr_schedule is not None:
+                optimizer.lr = float(lr_schedule(base_lr, epoch))
+            np.copyto(snapshot, net.params)
+            order = net.rng.permutation(n) if shuffle and step < n else None
+            total, n_batches = 0.0, 0
+            for start in range(0, n, step):
+                if order is None:
+                    Xb, yb = X[start : start + step], y[start : start + step]
+                else:
+                    idx = order[start : start + step]
+                    Xb, yb = X[idx], y[idx]
+                total += net.loss_and_gradients(Xb, yb, loss, training=True)
+                optimizer.step(params, grads)
+                n_batches += 1
+            logs: dict[str, Any] = {"loss": total / n_batches}
 
-        if not (math.isfinite(logs["loss"]) and np.isfinite(net.params).all()):
-            np.copyto(net.params, snapshot)
-            raise TrainingDivergedError(
-                f"Training diverged at epoch {epoch}: the {loss.name} loss became "
-                f"{logs['loss']} (or a weight became NaN/inf). The weights were rolled back "
-                f"to the start of epoch {epoch}. Try a smaller learning rate than "
-                f"lr={optimizer.lr:g}, or scale the inputs."
-            )
+            if not (math.isfinite(logs["loss"]) and np.isfinite(net.params).all()):
+                np.copyto(net.params, snapshot)
+                raise TrainingDivergedError(
+                    f"Training diverged at epoch {epoch}: the {loss.name} loss became "
+                    f"{logs['loss']} (or a weight became NaN/inf). The weights were rolled "
+                    f"back to the start of epoch {epoch}. Try a smaller learning rate than "
+                    f"lr={optimizer.lr:g}, or scale the inputs."
+                )
 
-        if metric_fns:
-            yhat = net.predict_array(X)
-            for name, fn in metric_fns.items():
-                logs[name] = fn(y, yhat)
-        if validation_data is not None:
-            Xv, yv = validation_data
-            val = net.evaluate_arrays(Xv, yv, loss, list(metric_fns))
-            logs.update({f"val_{k}": v for k, v in val.items()})
+            if metric_fns:
+                yhat = net.predict_array(X)
+                for name, fn in metric_fns.items():
+                    logs[name] = fn(y, yhat)
+            if validation_data is not None:
+                Xv, yv = validation_data
+                val = net.evaluate_arrays(Xv, yv, loss, list(metric_fns))
+                logs.update({f"val_{k}": v for k, v in val.items()})
+            logs["lr"] = optimizer.lr
 
-        history.record(epoch, logs)
-        if verbose >= 2 or (verbose == 1 and (e % report_every == 0 or e == epochs - 1)):
-            figures = "  ".join(f"{k}={v:.5f}" for k, v in logs.items())
-            print(f"epoch {epoch:>6}  {figures}")
-        stop = [cb.on_epoch_end(epoch, logs) for cb in callbacks]
-        if any(stop) or net.stop_training:
-            break
+            history.record(epoch, logs)
+            stop = [cb.on_epoch_end(epoch, dict(logs)) for cb in callbacks]
+            if any(stop) or net.stop_training:
+                break
+    except BaseException:
+        for cb in display:  # close the progress bar before the error shows
+            cb.on_train_end(net)
+        raise
+    finally:
+        optimizer.lr = base_lr
+    for cb in callbacks:
+        if hasattr(cb, "on_train_end"):
+            cb.on_train_end(net)
     return history

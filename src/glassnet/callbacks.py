@@ -1,0 +1,236 @@
+"""Callbacks: objects that ``fit`` calls at the start, after every epoch and at the end.
+
+A callback may define any of three methods (all optional; :class:`Callback`
+gives no-op defaults)::
+
+    on_train_begin(network)            before the first epoch of a fit call
+    on_epoch_end(epoch, logs) -> bool  after each epoch; a truthy return stops training
+    on_train_end(network)              after the last epoch (also after an early stop)
+
+``epoch`` counts across ``fit`` calls (the index into ``network.history``);
+``logs`` holds the epoch's figures: ``loss``, ``lr``, the metrics, and with
+validation data ``val_loss`` and ``val_<metric>``. Setting
+``network.stop_training = True`` also stops training.
+
+>>> import numpy as np, glassnet as gn
+>>> X = np.linspace(0, 1, 40).reshape(-1, 1); y = 2 * X
+>>> net = gn.Network([gn.Dense(1, 1, activation="linear")], seed=0)
+>>> stop = gn.EarlyStopping(monitor="loss", patience=3, min_delta=1e-3)
+>>> hist = net.fit(X, y, epochs=10_000, lr=0.5, callbacks=[stop])
+>>> len(hist) < 10_000
+True
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+import time
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from glassnet.network import Network
+
+#: metrics where a larger value is better (EarlyStopping's ``mode="auto"``)
+HIGHER_IS_BETTER = ("accuracy", "r2")
+
+
+class Callback:
+    """Base class with do-nothing hooks; override the ones you need."""
+
+    def on_train_begin(self, network: Network) -> None:
+        """Called once before the first epoch of a ``fit`` call."""
+
+    def on_epoch_end(self, epoch: int, logs: dict[str, float]) -> bool | None:
+        """Called after every epoch; return True to stop training."""
+        return None
+
+    def on_train_end(self, network: Network) -> None:
+        """Called once after the last epoch (normal end or stop)."""
+
+
+class EarlyStopping(Callback):
+    """Stop when ``monitor`` has not improved for ``patience`` epochs.
+
+    An epoch improves on the best so far when its value is lower than
+    ``best − min_delta`` (``mode="min"``) or higher than ``best + min_delta``
+    (``mode="max"``); ``mode="auto"`` picks max for accuracy and r2, min
+    otherwise. Training stops after ``patience`` epochs in a row without an
+    improvement. With ``restore_best_weights`` (the default) the network ends
+    with the weights of the best epoch, whether it stopped early or ran out of
+    epochs. Only the weights are restored; the optimizer's state and the
+    history keep the later epochs.
+
+    After ``fit``: ``best`` (the best value), ``best_epoch``, and
+    ``stopped_epoch`` (None if training was not stopped by this callback).
+    """
+
+    def __init__(
+        self,
+        monitor: str = "val_loss",
+        patience: int = 10,
+        min_delta: float = 0.0,
+        restore_best_weights: bool = True,
+        mode: str = "auto",
+    ):
+        whole = isinstance(patience, (int, np.integer)) and not isinstance(patience, bool)
+        if not whole or patience < 0:
+            raise ValueError(f"patience must be a whole number >= 0, but got {patience!r}.")
+        if not (isinstance(min_delta, (int, float)) and math.isfinite(min_delta)) or min_delta < 0:
+            raise ValueError(f"min_delta must be a finite number >= 0, but got {min_delta!r}.")
+        if mode not in ("auto", "min", "max"):
+            raise ValueError(f"mode must be 'auto', 'min' or 'max', but got {mode!r}.")
+        if mode == "auto":
+            mode = "max" if monitor.removeprefix("val_") in HIGHER_IS_BETTER else "min"
+        self.monitor = monitor
+        self.patience = int(patience)
+        self.min_delta = float(min_delta)
+        self.restore_best_weights = bool(restore_best_weights)
+        self.mode = mode
+        self._reset()
+
+    def _reset(self) -> None:
+        self.network: Network | None = None
+        self.best = math.inf if self.mode == "min" else -math.inf
+        self.best_epoch: int | None = None
+        self.stopped_epoch: int | None = None
+        self.best_params: np.ndarray | None = None
+        self.wait = 0
+
+    def on_train_begin(self, network):
+        self._reset()
+        self.network = network
+
+    def _improved(self, value: float) -> bool:
+        if self.mode == "min":
+            return value < self.best - self.min_delta
+        return value > self.best + self.min_delta
+
+    def on_epoch_end(self, epoch, logs):
+        if self.monitor not in logs:
+            hint = (
+                " Give fit validation_data or validation_split, or monitor 'loss'."
+                if self.monitor.startswith("val_")
+                else " Add the metric to fit's metrics."
+            )
+            raise ValueError(
+                f"EarlyStopping monitors {self.monitor!r}, but the epoch's logs only have "
+                f"{sorted(logs)}.{hint}"
+            )
+        value = float(logs[self.monitor])
+        if self._improved(value):
+            self.best, self.best_epoch, self.wait = value, epoch, 0
+            if self.restore_best_weights and self.network is not None:
+                self.best_params = self.network.params.copy()
+            return False
+        self.wait += 1
+        if self.wait >= self.patience:
+            self.stopped_epoch = epoch
+            return True
+        return False
+
+    def on_train_end(self, network):
+        if self.restore_best_weights and self.best_params is not None:
+            np.copyto(network.params, self.best_params)
+
+    def __repr__(self) -> str:
+        return (
+            f"EarlyStopping(monitor={self.monitor!r}, patience={self.patience}, "
+            f"min_delta={self.min_delta}, restore_best_weights={self.restore_best_weights})"
+        )
+
+
+def _format_logs(logs: dict[str, float]) -> str:
+    return "  ".join(f"{k}={v:.5g}" for k, v in logs.items())
+
+
+def _format_seconds(seconds: float) -> str:
+    seconds = int(round(seconds))
+    minutes, s = divmod(seconds, 60)
+    hours, m = divmod(minutes, 60)
+    return f"{hours}:{m:02d}:{s:02d}" if hours else f"{m:02d}:{s:02d}"
+
+
+class EpochLogger(Callback):
+    """``verbose=2``: one line per epoch on ``stream`` (stdout by default)."""
+
+    def __init__(self, stream: Any = None):
+        self.stream = stream
+
+    def on_epoch_end(self, epoch, logs):
+        print(f"epoch {epoch:>6}  {_format_logs(logs)}", file=self.stream or sys.stdout)
+
+
+class ProgressBar(Callback):
+    """``verbose=1``: a bar over the epochs with the loss, validation loss and ETA.
+
+    Uses ``tqdm`` when it is installed (``pip install glassnet[progress]``),
+    otherwise a single line redrawn with a carriage return on stderr, at most
+    ten times a second.
+    """
+
+    width = 24
+
+    def __init__(self, epochs: int, stream: Any = None, use_tqdm: bool | None = None):
+        self.epochs = epochs
+        self.stream = stream
+        if use_tqdm is None:
+            try:
+                import tqdm  # noqa: F401
+            except ImportError:
+                use_tqdm = False
+            else:
+                use_tqdm = True
+        self.use_tqdm = use_tqdm
+        self._bar: Any = None
+
+    def on_train_begin(self, network):
+        self.done = 0
+        self.start = self._last_draw = time.monotonic()
+        if self.use_tqdm:
+            from tqdm.auto import tqdm
+
+            self._bar = tqdm(
+                total=self.epochs, unit="epoch", file=self.stream or sys.stderr, leave=True
+            )
+
+    def _postfix(self, logs: dict[str, float]) -> dict[str, str]:
+        shown = {k: v for k, v in logs.items() if k in ("loss", "val_loss")}
+        return {k: f"{v:.5g}" for k, v in shown.items()}
+
+    def on_epoch_end(self, epoch, logs):
+        self.done += 1
+        if self._bar is not None:
+            self._bar.set_postfix(self._postfix(logs), refresh=False)
+            self._bar.update(1)
+            return
+        now = time.monotonic()
+        self._logs = logs
+        if now - self._last_draw >= 0.1 or self.done == self.epochs:
+            self._last_draw = now
+            self._draw(now, logs)
+
+    def _draw(self, now: float, logs: dict[str, float]) -> None:
+        elapsed = now - self.start
+        eta = elapsed / self.done * (self.epochs - self.done)
+        filled = int(self.width * self.done / self.epochs)
+        bar = "#" * filled + "." * (self.width - filled)
+        figures = "  ".join(f"{k}={v}" for k, v in self._postfix(logs).items())
+        stream = self.stream or sys.stderr
+        stream.write(
+            f"\repoch {self.done}/{self.epochs} [{bar}] {figures}  ETA {_format_seconds(eta)} "
+        )
+        stream.flush()
+
+    def on_train_end(self, network):
+        if self._bar is not None:
+            self._bar.close()
+            self._bar = None
+        elif self.done:
+            if self.done < self.epochs:  # stopped early: show where it stopped
+                self._draw(time.monotonic(), self._logs)
+            stream = self.stream or sys.stderr
+            stream.write("\n")
+            stream.flush()

@@ -1,0 +1,112 @@
+"""Learning-rate schedules: the learning rate η_e of epoch e, from the base rate η.
+
+Give one to ``fit(..., lr_schedule=...)``. Before each epoch ``fit`` sets the
+optimizer's rate to ``schedule(η, e)``, where η is the optimizer's ``lr`` and e
+counts epochs across ``fit`` calls (``len(network.history)`` at the start of the
+epoch), so a second ``fit`` call, or a model saved and loaded, continues the
+schedule where it stopped. After ``fit`` the optimizer's ``lr`` is η again. The
+rate used in each epoch is recorded in ``History.lr``.
+
+==================  ===========================================================
+``StepDecay``       η_e = η · γ^⌊e / step_size⌋        (``torch.optim.lr_scheduler.StepLR``)
+``ExponentialDecay``  η_e = η · γ^e                    (``ExponentialLR``)
+``CosineDecay``     η_e = η_min + (η − η_min) · (1 + cos(π · min(e, T) / T)) / 2
+                    (``CosineAnnealingLR``'s closed form; constant η_min after T)
+==================  ===========================================================
+
+Any callable ``f(lr, epoch) -> float`` works as a schedule too.
+
+>>> StepDecay(step_size=10, gamma=0.5)(0.1, 25)
+0.025
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+
+def _check_gamma(gamma: Any) -> float:
+    if not (isinstance(gamma, (int, float)) and 0 < gamma <= 1):
+        raise ValueError(f"gamma must be a number in (0, 1], but got {gamma!r}.")
+    return float(gamma)
+
+
+def _check_epochs(value: Any, name: str) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise ValueError(f"{name} must be a whole number >= 1, but got {value!r}.")
+    return value
+
+
+class Schedule:
+    """Base class: ``schedule(lr, epoch)`` → the learning rate of ``epoch``."""
+
+    name = "schedule"
+
+    def __call__(self, lr: float, epoch: int) -> float:
+        raise NotImplementedError
+
+    def get_config(self) -> dict[str, Any]:
+        return {}
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
+        return f"{type(self).__name__}({args})"
+
+
+class StepDecay(Schedule):
+    """η_e = η · γ^⌊e / step_size⌋: multiply by γ every ``step_size`` epochs."""
+
+    name = "step"
+
+    def __init__(self, step_size: int, gamma: float = 0.1):
+        self.step_size = _check_epochs(step_size, "step_size")
+        self.gamma = _check_gamma(gamma)
+
+    def __call__(self, lr, epoch):
+        return lr * self.gamma ** (epoch // self.step_size)
+
+    def get_config(self):
+        return {"step_size": self.step_size, "gamma": self.gamma}
+
+
+class ExponentialDecay(Schedule):
+    """η_e = η · γ^e: multiply by γ every epoch."""
+
+    name = "exponential"
+
+    def __init__(self, gamma: float):
+        self.gamma = _check_gamma(gamma)
+
+    def __call__(self, lr, epoch):
+        return lr * self.gamma**epoch
+
+    def get_config(self):
+        return {"gamma": self.gamma}
+
+
+class CosineDecay(Schedule):
+    """η_e = η_min + (η − η_min)(1 + cos(π·min(e, T)/T))/2: half a cosine from η to η_min.
+
+    ``period`` is T in epochs; after T epochs the rate stays at ``min_lr``.
+    """
+
+    name = "cosine"
+
+    def __init__(self, period: int, min_lr: float = 0.0):
+        self.period = _check_epochs(period, "period")
+        if not (isinstance(min_lr, (int, float)) and math.isfinite(min_lr) and min_lr >= 0):
+            raise ValueError(f"min_lr must be a finite number >= 0, but got {min_lr!r}.")
+        self.min_lr = float(min_lr)
+
+    def __call__(self, lr, epoch):
+        progress = min(epoch, self.period) / self.period
+        return self.min_lr + (lr - self.min_lr) * (1 + math.cos(math.pi * progress)) / 2
+
+    def get_config(self):
+        return {"period": self.period, "min_lr": self.min_lr}
+
+
+SCHEDULES: dict[str, type[Schedule]] = {
+    cls.name: cls for cls in (StepDecay, ExponentialDecay, CosineDecay)
+}
