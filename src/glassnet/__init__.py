@@ -7,7 +7,16 @@
 [(4, 3), (3, 1)]
 """
 
-from glassnet import activations, callbacks, initializers, losses, metrics, optimizers, schedules
+from glassnet import (
+    activations,
+    callbacks,
+    datasets,
+    initializers,
+    losses,
+    metrics,
+    optimizers,
+    schedules,
+)
 from glassnet.callbacks import Callback, EarlyStopping
 from glassnet.export import export_script
 from glassnet.io import load
@@ -28,6 +37,7 @@ __all__ = [
     "TrainingDivergedError",
     "activations",
     "callbacks",
+    "datasets",
     "export_script",
     "initializers",
     "load",
