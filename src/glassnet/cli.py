@@ -17,6 +17,8 @@ import os
 import sys
 from collections.abc import Sequence
 
+import numpy as np
+
 from glassnet import activations, demos, losses, optimizers, tabular
 from glassnet.training import TrainingDivergedError
 
@@ -114,8 +116,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="default: binary/categorical cross-entropy, or mse for regression")
     train.add_argument("--optimizer", choices=sorted(optimizers.OPTIMIZERS), default="adam",
                        help="default: adam")
-    train.add_argument("--lr", type=_positive(float), default=1e-3,
-                       help="learning rate (default: 0.001)")
+    train.add_argument("--lr", type=_positive(float), default=0.01,
+                       help="learning rate (default: 0.01)")
     train.add_argument("--epochs", type=_positive(int), default=200, help="default: 200")
     train.add_argument("--batch-size", type=_positive(int), default=32,
                        help="samples per update (default: 32)")
@@ -221,12 +223,16 @@ def _load_model(path: str):
 
 def cmd_train(args) -> None:
     _check_writable(args.out, "the model file")
-    net, report = tabular.train_table(
-        args.data, args.target, task=args.task, hidden=args.hidden, activation=args.activation,
-        loss=args.loss, optimizer=args.optimizer, lr=args.lr, epochs=args.epochs,
-        batch_size=args.batch_size, validation_split=args.validation_split, seed=args.seed,
-        verbose=0 if args.quiet else 1,
-    )
+    # divergence is reported by TrainingDivergedError; NumPy's overflow warnings
+    # on the way there would only add lines above it
+    with np.errstate(all="ignore"):
+        net, report = tabular.train_table(
+            args.data, args.target, task=args.task, hidden=args.hidden,
+            activation=args.activation, loss=args.loss, optimizer=args.optimizer, lr=args.lr,
+            epochs=args.epochs, batch_size=args.batch_size,
+            validation_split=args.validation_split, seed=args.seed,
+            verbose=0 if args.quiet else 1,
+        )
     net.save(args.out)
     widths = " → ".join(str(w) for w in [net.n_inputs] + [d.n_units for d in net.dense_layers])
     rows = [

@@ -158,7 +158,7 @@ def train_table(
     activation: str = "relu",
     loss: str | None = None,
     optimizer: str = "adam",
-    lr: float = 1e-3,
+    lr: float = 0.01,
     epochs: int = 200,
     batch_size: int | None = 32,
     validation_split: float = 0.0,
