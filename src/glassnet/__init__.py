@@ -19,9 +19,11 @@ from glassnet import (
 )
 from glassnet.callbacks import Callback, EarlyStopping
 from glassnet.export import export_script
+from glassnet.gradcheck import GradcheckReport, gradcheck
 from glassnet.io import load
 from glassnet.layers import Dense, Dropout, Layer
 from glassnet.network import Network
+from glassnet.trace import Step, Trace
 from glassnet.training import History, TrainingDivergedError
 
 __version__ = "0.1.0"
@@ -31,14 +33,18 @@ __all__ = [
     "Dense",
     "Dropout",
     "EarlyStopping",
+    "GradcheckReport",
     "History",
     "Layer",
     "Network",
+    "Step",
+    "Trace",
     "TrainingDivergedError",
     "activations",
     "callbacks",
     "datasets",
     "export_script",
+    "gradcheck",
     "initializers",
     "load",
     "losses",

@@ -477,3 +477,26 @@ class Network:
 
     def __repr__(self) -> str:
         return f"Network({self.layers!r}, seed={self.seed!r}, dtype={self.dtype.name!r})"
+
+    def trace(
+        self,
+        X: Any,
+        y: Any,
+        loss: str | losses_module.Loss = "half_sse",
+        lr: float = 0.1,
+        apply: bool = False,
+    ):
+        """Record one full-batch gradient-descent iteration, every number kept.
+
+        Returns a :class:`glassnet.trace.Trace` whose ``steps`` are the
+        tutorial's steps 0-11 (``tr["d_output"]``, ``tr.to_text()``...). The
+        network is left unchanged unless ``apply=True``, which keeps the update
+        (one epoch of ``fit(X, y, lr=lr, loss=loss, optimizer="gd")``).
+        """
+        from glassnet.trace import trace
+
+        lr = check_positive_float(lr, "lr")
+        loss_obj = losses_module.get(loss)
+        X = self._check_X(X)
+        y = self._check_y(y, X.shape[0], loss_obj)
+        return trace(self, X, y, loss=loss_obj, lr=lr, apply=bool(apply))
