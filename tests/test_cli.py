@@ -158,7 +158,33 @@ def test_task_override_makes_integer_targets_classes(tmp_path):
     assert "classification" in result.stdout and "0, 1" in result.stdout
 
 
-@pytest.mark.parametrize("command", ["", "train", "predict", "evaluate", "export", "demo"])
+def test_explain_prints_every_step_of_one_iteration(iris_model, iris_files):
+    model, _ = iris_model
+    before = model.read_bytes()
+    result = glassnet("explain", model, iris_files[2], "--target", "species", "--rows", "2")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert out.startswith("One iteration of gradient descent: loss categorical_crossentropy")
+    assert "Step 0" in out and "hidden_layer_input = matrix_dot_product(X, wh) + bh" in out
+    assert model.read_bytes() == before  # explaining does not train the model
+
+
+def test_gradcheck_random_network_and_model(iris_model, iris_files):
+    result = glassnet("gradcheck", "--hidden", "3", "--activation", "sigmoid", "--loss", "sse")
+    assert result.returncode == 0, result.stderr
+    assert "layer 2 W" in result.stdout and "all passed" in result.stdout
+    model, _ = iris_model
+    result = glassnet("gradcheck", model, iris_files[2], "--target", "species", "--rows", "5")
+    assert result.returncode == 0, result.stderr
+    assert "categorical_crossentropy" in result.stdout and "(4, 16)" in result.stdout
+    result = glassnet("gradcheck", model)
+    assert result.returncode == 2 and "--target" in result.stderr
+
+
+COMMANDS = ["", "train", "predict", "evaluate", "explain", "gradcheck", "export", "demo"]
+
+
+@pytest.mark.parametrize("command", COMMANDS)
 def test_help_everywhere_with_examples(command):
     result = glassnet(*([command] if command else []), "--help")
     assert result.returncode == 0

@@ -285,22 +285,38 @@ def evaluate_table(
     """Figures on a labelled CSV file, and the confusion matrix for a classifier
     (rows: true class, columns: predicted class, in ``class_names`` order)."""
     meta = check_model(net)
-    data = read_table(path, target, meta["task"])
-    X = scale_features(read_features_from(data, meta["feature_names"], path), meta)
+    X, Y = labelled_rows(net, path, target)
     if meta["task"] == "regression":
-        return score(net, X, data.y), None
-    names = list(meta["class_names"])
-    unknown = [c for c in data.class_names if c not in names]
-    if unknown:
-        raise ValueError(
-            f"{os.fspath(path)}: column {target!r} holds class {unknown[0]!r}, which the model "
-            f"was not trained on; it knows {', '.join(names)}."
-        )
-    true = np.array([names.index(data.class_names[c]) for c in data.y])
+        return score(net, X, Y[:, 0]), None
+    names = meta["class_names"]
+    true = Y[:, 0].astype(np.intp) if Y.shape[1] == 1 else np.argmax(Y, axis=1)
     predicted = np.argmax(class_probabilities(net, X), axis=1)
     confusion = np.zeros((len(names), len(names)), dtype=np.int64)
     np.add.at(confusion, (true, predicted), 1)
     return {"accuracy": float(np.mean(true == predicted))}, confusion
+
+
+def labelled_rows(
+    net: Network, path: str | os.PathLike, target: str, rows: int | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """The first ``rows`` rows of a labelled CSV as the network sees them:
+    scaled X (n, d) and Y (n, k) coded as in training (one-hot, 0/1, numbers)."""
+    meta = check_model(net)
+    data = read_table(path, target, meta["task"])
+    X = scale_features(read_features_from(data, meta["feature_names"], path), meta)
+    if meta["task"] == "regression":
+        Y = data.y.reshape(-1, 1)
+    else:
+        names = list(meta["class_names"])
+        unknown = [c for c in data.class_names if c not in names]
+        if unknown:
+            raise ValueError(
+                f"{os.fspath(path)}: column {target!r} holds class {unknown[0]!r}, which the "
+                f"model was not trained on; it knows {', '.join(names)}."
+            )
+        codes = np.array([names.index(data.class_names[c]) for c in data.y])
+        Y = np.eye(len(names))[codes] if len(names) > 2 else codes.reshape(-1, 1) * 1.0
+    return X[:rows], Y[:rows]
 
 
 def read_features_from(
