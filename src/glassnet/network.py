@@ -30,6 +30,7 @@ from glassnet import losses as losses_module
 from glassnet import metrics as metrics_module
 from glassnet import optimizers as optimizers_module
 from glassnet.layers import Dense, Layer
+from glassnet.resources import check_fits
 from glassnet.schedules import Schedule
 from glassnet.training import Callback, History, train
 from glassnet.validation import (
@@ -101,6 +102,12 @@ class Network:
         """One flat buffer for all parameters, one for all gradients; layers get views."""
         shapes = [layer.param_shapes() for layer in self.layers]
         total = sum(int(np.prod(s)) for per_layer in shapes for s in per_layer.values())
+        # parameters, gradients and up to two optimizer arrays (Adam's m and v)
+        check_fits(
+            4 * total * self.dtype.itemsize,
+            f"A network of {total:,} parameters ({self.dtype.name})",
+            "Use fewer or narrower layers.",
+        )
         self.params = np.zeros(total, dtype=self.dtype)
         self.grads = np.zeros(total, dtype=self.dtype)
         offset = 0

@@ -1,0 +1,101 @@
+"""Properties over random architectures (hypothesis): depth 1-4, widths 1-16, every
+activation, with and without bias."""
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import glassnet as gn
+from glassnet.activations import ACTIVATIONS
+
+LOSS_FOR_OUTPUT = {"softmax": "categorical_crossentropy", "sigmoid": "binary_crossentropy"}
+
+
+@st.composite
+def networks(draw, dtype="float64"):
+    depth = draw(st.integers(1, 4))
+    widths = draw(st.lists(st.integers(1, 16), min_size=depth + 1, max_size=depth + 1))
+    names = sorted(ACTIVATIONS)
+    layers = [
+        gn.Dense(
+            widths[i],
+            widths[i + 1],
+            activation=draw(st.sampled_from(names)),
+            use_bias=draw(st.booleans()),
+            init=draw(st.sampled_from(["xavier", "he", "normal", "uniform"])),
+        )
+        for i in range(depth)
+    ]
+    seed = draw(st.integers(0, 2**32 - 1))
+    return gn.Network(layers, seed=seed, dtype=dtype), seed
+
+
+def data_for(net, seed, n):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, net.n_inputs))
+    output = net.layers[-1].activation.name
+    loss = LOSS_FOR_OUTPUT.get(output, "mse")
+    if loss == "categorical_crossentropy":
+        y = np.eye(net.n_outputs)[rng.integers(0, net.n_outputs, size=n)]
+    elif loss == "binary_crossentropy":
+        y = rng.integers(0, 2, size=(n, net.n_outputs)).astype(float)
+    else:
+        y = rng.normal(size=(n, net.n_outputs))
+    return X, y, loss
+
+
+@settings(max_examples=60, deadline=None)
+@given(networks(), st.integers(1, 6))
+def test_backprop_equals_finite_differences(case, n):
+    net, seed = case
+    X, y, loss_name = data_for(net, seed, n)
+    loss = gn.losses.get(loss_name)
+    net.loss_and_gradients(X, y, loss)
+    analytic = net.grads.copy()
+    numeric = np.zeros_like(analytic)
+    eps = 1e-6
+    for i in range(net.params.size):
+        saved = net.params[i]
+        net.params[i] = saved + eps
+        up = net.loss_and_gradients(X, y, loss)
+        net.params[i] = saved - eps
+        down = net.loss_and_gradients(X, y, loss)
+        net.params[i] = saved
+        numeric[i] = (up - down) / (2 * eps)
+    np.testing.assert_allclose(analytic, numeric, rtol=1e-5, atol=1e-7)
+
+
+@settings(max_examples=40, deadline=None)
+@given(networks(), st.integers(1, 20))
+def test_predict_on_a_batch_equals_predict_row_by_row(case, n):
+    net, seed = case
+    X = np.random.default_rng(seed).normal(size=(n, net.n_inputs))
+    rows = np.vstack([net.predict(X[i : i + 1]) for i in range(n)])
+    np.testing.assert_allclose(net.predict(X), rows, rtol=1e-12, atol=1e-14)
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.data(), st.sampled_from(["float64", "float32"]))
+def test_training_twice_with_the_same_seed_is_bit_identical(data, dtype):
+    spec = data.draw(networks(dtype=dtype))[0]
+    configs = [layer.get_config() for layer in spec.layers]
+
+    def train_once():
+        layers = [
+            gn.Dense(c["n_inputs"], c["n_units"], c["activation"], c["use_bias"], c["init"])
+            for c in configs
+        ]
+        net = gn.Network(layers, seed=spec.seed, dtype=dtype)
+        X, y, loss = data_for(net, 0, 12)
+        try:
+            net.fit(X, y, epochs=3, batch_size=5, shuffle=True, loss=loss, optimizer="adam")
+        except gn.TrainingDivergedError as err:
+            return str(err)
+        return net.params.copy()
+
+    first, second = train_once(), train_once()
+    if isinstance(first, str):
+        assert first == second
+    else:
+        assert first.dtype == np.dtype(dtype)
+        np.testing.assert_array_equal(first, second)
