@@ -249,3 +249,12 @@ def test_text_of_a_wide_network_fits_its_width(width):
     assert "(22 more rows)" in text and " …" in text
     with pytest.raises(ValueError, match="at least 40"):
         net.trace(X, labels, loss="categorical_crossentropy").to_text(width=20)
+
+
+def test_module_function_takes_plain_lists_too():
+    from glassnet.trace import trace
+
+    tr = trace(ray_net(), RAY_X.tolist(), RAY_Y.ravel().tolist(), lr=0.1)
+    assert tr["X"].dtype == np.float64 and tr["y"].shape == (3, 1)
+    with pytest.raises(ValueError, match="lr"):
+        trace(ray_net(), RAY_X, RAY_Y, lr=0)

@@ -63,6 +63,7 @@ import numpy as np
 
 from glassnet import losses as losses_module
 from glassnet.optimizers import GD
+from glassnet.validation import check_positive_float
 
 #: How a loss's E = −dL/d(output) reads in the tutorial's notation.
 _E_TEXT = {
@@ -257,10 +258,13 @@ def _layer_names(n_layers: int, use_bias: list[bool]) -> list[dict[str, str | No
 def trace(net, X, y, loss="half_sse", lr: float = 0.1, apply: bool = False) -> Trace:
     """Record one full-batch gradient-descent iteration of ``net`` on (X, y).
 
-    X and y must already be validated arrays of ``net.dtype`` (``Network.trace``
-    validates them); see the module docstring for the steps and the signs.
+    X and y are validated as ``fit`` validates them (``Network.trace`` calls
+    this); see the module docstring for the steps and the signs.
     """
     loss_obj = losses_module.get(loss)
+    lr = check_positive_float(lr, "lr")
+    X = net._check_X(X)
+    y = net._check_y(y, X.shape[0], loss_obj)
     dense = net.layers
     if not all(hasattr(layer, "delta") and hasattr(layer, "W") for layer in dense):
         raise TypeError("trace follows Dense layers only; this network has other layers.")
