@@ -186,7 +186,7 @@ def _load_params():
 
 def _activation_source(activation: Any) -> str:
     """A minimal class with the activation's own ``forward`` method."""
-    forward = textwrap.dedent(inspect.getsource(type(activation).forward))
+    forward = textwrap.dedent(inspect.getsource(type(activation).forward)).rstrip() + "\n"
     return (
         f"class {type(activation).__name__}:\n"
         f"    def __init__(self, **config):\n"

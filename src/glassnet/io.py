@@ -63,11 +63,11 @@ def atomic_write(path: str | os.PathLike, mode: str = "wb") -> Iterator[IO[Any]]
 
     If the body raises, the temporary file is removed and ``path`` is untouched.
 
-    >>> import tempfile, os
-    >>> p = os.path.join(tempfile.mkdtemp(), "out.txt")
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp(), "out.txt")
     >>> with atomic_write(p, "w") as f:
     ...     _ = f.write("done")
-    >>> open(p).read()
+    >>> p.read_text()
     'done'
     """
     path = os.fspath(path)
@@ -76,6 +76,8 @@ def atomic_write(path: str | os.PathLike, mode: str = "wb") -> Iterator[IO[Any]]
         raise ValueError(f"Cannot write {path!r}: the directory {directory!r} does not exist.")
     fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{os.path.basename(path)}.", suffix=".tmp")
     try:
+        # mkstemp makes the file private (0600); give it the mode a plain open() would
+        os.chmod(tmp, _file_mode(path))
         with os.fdopen(fd, mode) as f:
             yield f
             f.flush()
@@ -85,6 +87,16 @@ def atomic_write(path: str | os.PathLike, mode: str = "wb") -> Iterator[IO[Any]]
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def _file_mode(path: str) -> int:
+    """The existing file's permissions, or 0666 less the umask for a new file."""
+    try:
+        return os.stat(path).st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 # -- saving -------------------------------------------------------------------

@@ -202,8 +202,10 @@ class Dropout(Layer):
         predict:    a = x
         backward:   dL/dx = dL/da ⊙ m / (1 − p)
 
-    The masks come from the network's random generator, so a seeded network
-    drops the same units every run. The width is taken from the layer before
+    The masks come from the network's random generator (the layer keeps a
+    reference to ``net.rng``; reseed it in place, not by assigning a new one),
+    so a seeded network drops the same units every run, and a saved and loaded
+    network continues with the same masks. The width is taken from the layer before
     (give ``n_units`` only when Dropout comes first, on the inputs).
 
     >>> import glassnet as gn

@@ -32,7 +32,7 @@ from glassnet import optimizers as optimizers_module
 from glassnet.layers import Dense, Layer
 from glassnet.resources import check_fits
 from glassnet.schedules import Schedule
-from glassnet.training import Callback, History, train
+from glassnet.training import Callback, History, check_fit_options, hold_out, train
 from glassnet.validation import (
     check_positive_float,
     check_positive_int,
@@ -345,27 +345,7 @@ class Network:
             lr = check_positive_float(lr, "lr")
         if verbose not in (0, 1, 2):
             raise ValueError(f"verbose must be 0, 1 or 2, but got {verbose!r}.")
-        if weight_decay is not None and not (
-            isinstance(weight_decay, (int, float, np.floating))
-            and np.isfinite(weight_decay)
-            and weight_decay >= 0
-        ):
-            raise ValueError(f"weight_decay must be a number >= 0, but got {weight_decay!r}.")
-        if not (
-            isinstance(validation_split, (int, float, np.floating)) and 0 <= validation_split < 1
-        ):
-            raise ValueError(
-                f"validation_split must be a fraction in [0, 1), but got {validation_split!r}."
-            )
-        if validation_split and validation_data is not None:
-            raise ValueError(
-                "Give either validation_data or validation_split, not both."
-            )
-        if lr_schedule is not None and not callable(lr_schedule):
-            raise TypeError(
-                f"lr_schedule must be a schedule from glassnet.schedules or a function "
-                f"f(lr, epoch), but got {type(lr_schedule).__name__}: {lr_schedule!r}."
-            )
+        check_fit_options(weight_decay, validation_split, validation_data, lr_schedule)
         loss_obj = losses_module.get(loss)
         optimizer_obj = self._resolve_optimizer(optimizer, lr, weight_decay)
         metric_names = [m for m in metrics]
@@ -375,15 +355,7 @@ class Network:
         y = self._check_y(y, X.shape[0], loss_obj)
         val = None
         if validation_split:
-            n_train = int(X.shape[0] * (1 - validation_split))
-            if n_train < 1 or n_train == X.shape[0]:
-                raise ValueError(
-                    f"validation_split={validation_split} of {X.shape[0]} sample(s) leaves "
-                    f"{n_train} for training and {X.shape[0] - n_train} for validation; "
-                    f"both need at least one."
-                )
-            X, val = X[:n_train], (X[n_train:], y[n_train:])
-            y = y[:n_train]
+            X, y, val = hold_out(X, y, validation_split)
         if validation_data is not None:
             if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
                 raise ValueError("validation_data must be a pair (X_val, y_val).")

@@ -105,6 +105,43 @@ class History:
         return f"History({len(self.loss)} epochs{last})"
 
 
+def check_fit_options(
+    weight_decay: Any, validation_split: Any, validation_data: Any, lr_schedule: Any
+) -> None:
+    """Refuse bad values of fit's training options, before any work is done."""
+    number = (int, float, np.floating)
+    if weight_decay is not None and not (
+        isinstance(weight_decay, number) and math.isfinite(weight_decay) and weight_decay >= 0
+    ):
+        raise ValueError(f"weight_decay must be a number >= 0, but got {weight_decay!r}.")
+    if not (isinstance(validation_split, number) and 0 <= validation_split < 1):
+        raise ValueError(
+            f"validation_split must be a fraction in [0, 1), but got {validation_split!r}."
+        )
+    if validation_split and validation_data is not None:
+        raise ValueError("Give either validation_data or validation_split, not both.")
+    if lr_schedule is not None and not callable(lr_schedule):
+        raise TypeError(
+            f"lr_schedule must be a schedule from glassnet.schedules or a function "
+            f"f(lr, epoch), but got {type(lr_schedule).__name__}: {lr_schedule!r}."
+        )
+
+
+def hold_out(
+    X: np.ndarray, y: np.ndarray, fraction: float
+) -> tuple[np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray]]:
+    """Split off the last ``fraction`` of the rows as validation data (Keras's rule:
+    the first ``int(n · (1 − fraction))`` rows train), before any shuffling."""
+    n = X.shape[0]
+    n_train = int(n * (1 - fraction))
+    if n_train < 1 or n_train == n:
+        raise ValueError(
+            f"validation_split={fraction} of {n} sample(s) leaves {n_train} for training "
+            f"and {n - n_train} for validation; both need at least one."
+        )
+    return X[:n_train], y[:n_train], (X[n_train:], y[n_train:])
+
+
 def train(
     net: Network,
     X: np.ndarray,

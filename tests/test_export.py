@@ -1,0 +1,138 @@
+"""The exported predict.py runs on NumPy alone and reproduces net.predict bit for bit."""
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import glassnet as gn
+import glassnet.network as network_module
+from glassnet.io import scale_features
+
+
+@pytest.fixture(scope="module")
+def numpy_only(tmp_path_factory):
+    """Run Python code with NumPy importable and glassnet not.
+
+    ``python -S`` skips the site module, so no site-packages (and no editable
+    install of glassnet) is on the path; PYTHONPATH then holds a directory with
+    links to NumPy alone (and its bundled libraries, for wheels).
+    """
+    root = tmp_path_factory.mktemp("numpy_only")
+    site = Path(np.__file__).resolve().parent.parent
+    for name in ("numpy", "numpy.libs"):
+        if (site / name).exists():
+            (root / name).symlink_to(site / name)
+
+    def run(args, cwd):
+        env = {"PYTHONPATH": str(root), "PATH": os.environ.get("PATH", "/usr/bin")}
+        result = subprocess.run([sys.executable, "-S", *args], cwd=cwd, env=env,
+                                capture_output=True, text=True, timeout=120)
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+
+    out = run(["-c", "import importlib.util as u, numpy; print(u.find_spec('glassnet'))"], root)
+    assert out.strip() == "None"
+    return run
+
+
+def _predict_in_subprocess(run, script_dir, X):
+    np.save(script_dir / "X.npy", X)
+    code = "import numpy as np, predict; np.save('out.npy', predict.predict(np.load('X.npy')))"
+    run(["-c", code], script_dir)
+    return np.load(script_dir / "out.npy")
+
+
+def _every_activation_net(dtype):
+    return gn.Network(
+        [
+            gn.Dense(4, 6, activation="sigmoid"),
+            gn.Dropout(0.3),
+            gn.Dense(6, 5, activation="tanh"),
+            gn.Dense(5, 5, activation="relu", use_bias=False),
+            gn.Dense(5, 4, activation=gn.activations.LeakyReLU(0.05)),
+            gn.Dense(4, 4, activation="elu"),
+            gn.Dense(4, 4, activation="softplus"),
+            gn.Dense(4, 3, activation="linear"),
+            gn.Dense(3, 3, activation="softmax"),
+        ],
+        seed=7,
+        dtype=dtype,
+    )
+
+
+def _data(n=300, seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, 4)) * np.array([1.0, 10.0, 0.1, 3.0]) + np.array([0, 5, -1, 2])
+    labels = (X[:, 0] > 0).astype(int) + (X[:, 3] > 2).astype(int)
+    return X, labels
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_embedded_script_reproduces_predict_bit_for_bit(numpy_only, tmp_path, monkeypatch, dtype):
+    # Small chunks, so that predict and the script both work through X in pieces.
+    monkeypatch.setattr(network_module, "PREDICT_CHUNK_BYTES", 480)
+    X, labels = _data()
+    net = _every_activation_net(dtype)
+    net.fit(X, labels, epochs=3, lr=0.01, optimizer="adam", loss="categorical_crossentropy",
+            batch_size=32, shuffle=True)
+    script = gn.export_script(net, tmp_path / "predict.py")
+    text = Path(script).read_text()
+    assert re.search(r"^\s*(import|from)\s+glassnet", text, re.MULTILINE) is None
+    for rows in (X, X[:1], X[:37]):
+        got = _predict_in_subprocess(numpy_only, tmp_path, rows)
+        expected = net.predict(rows)
+        assert got.dtype == expected.dtype and got.shape == expected.shape
+        assert got.tobytes() == expected.tobytes()
+
+
+def test_script_from_a_model_file_with_scaling_and_class_names(numpy_only, tmp_path):
+    X, labels = _data(120, seed=1)
+    meta = {"feature_mean": X.mean(axis=0).tolist(), "feature_scale": X.std(axis=0).tolist(),
+            "feature_names": ["w", "x", "y", "z"], "class_names": ["low", "mid", "high"]}
+    net = gn.Network([gn.Dense(4, 8, activation="relu"), gn.Dense(8, 3, activation="softmax")],
+                     seed=0, dtype="float32")
+    net.fit(scale_features(X, meta), labels, epochs=20, lr=0.05, optimizer="adam",
+            loss="categorical_crossentropy")
+    net.metadata = meta
+    net.save(tmp_path / "model.gnet")
+    out_dir = tmp_path / "ship"
+    out_dir.mkdir()
+    gn.export_script(tmp_path / "model.gnet", out_dir / "predict.py", embed=False)
+    assert sorted(os.listdir(out_dir)) == ["predict.npz", "predict.py"]
+
+    expected = net.predict(scale_features(X, meta))
+    got = _predict_in_subprocess(numpy_only, out_dir, X)
+    assert got.tobytes() == expected.tobytes()
+
+    # The command line: a CSV with a header, columns in another order, gives class names.
+    order = [2, 0, 3, 1]
+    lines = [",".join(meta["feature_names"][j] for j in order)]
+    lines += [",".join(repr(float(row[j])) for j in order) for row in X[:10]]
+    (out_dir / "new.csv").write_text("\n".join(lines) + "\n")
+    printed = numpy_only(["predict.py", "new.csv"], out_dir).splitlines()
+    names = np.array(meta["class_names"])[expected[:10].argmax(axis=1)]
+    assert printed == ["prediction", *names]
+
+
+def test_single_output_labels_use_the_half_threshold(numpy_only, tmp_path):
+    X, labels = _data(50, seed=2)
+    net = gn.Network([gn.Dense(4, 1, activation="sigmoid")], seed=0)
+    net.set_weights([(np.array([[1.0], [0.0], [0.0], [0.0]]), np.array([0.0]))])
+    net.metadata = {"class_names": ["no", "yes"]}
+    gn.export_script(net, tmp_path / "predict.py")
+    code = ("import numpy as np, predict; X = np.array([[2.0, 0, 0, 0], [-2.0, 0, 0, 0]]); "
+            "print(','.join(predict.predict_labels(X)))")
+    assert numpy_only(["-c", code], tmp_path).strip() == "yes,no"
+
+
+def test_metadata_scaling_of_the_wrong_length_is_refused(tmp_path):
+    net = gn.Network([gn.Dense(4, 1)], seed=0)
+    net.metadata = {"feature_mean": [0.0, 1.0], "feature_scale": [1.0, 1.0]}
+    with pytest.raises(ValueError, match="feature_mean has 2 value"):
+        gn.export_script(net, tmp_path / "predict.py")
+    assert os.listdir(tmp_path) == []
