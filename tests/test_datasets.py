@@ -182,11 +182,13 @@ def test_csv_quoted_fields_and_other_delimiter(tmp_path):
         ("a,b,c\n", {}, r"header row \(a, b, c\) but no data rows"),
         ("a,b\n1,2\n", {"target": "c"}, "has no column 'c'; its columns are a, b"),
         ("a,b\n1,2\n", {"target": 5}, "out of range"),
-        ("a,b,c\n1,2,3\n4,5\n", {}, r"line 3: the row has 2 field\(s\) but the header has 3"),
-        ("a,b,c\n1,2,3\n4,x,6\n", {}, r"line 3, column 2 \('b'\) holds 'x'"),
-        ("a,b,c\n1,,3\n", {}, r"line 2, column 2 \('b'\) is empty"),
+        ("a,b,c\n1,2,3\n4,5\n", {},
+         r"line 3 \(data row 2\): the row has 2 field\(s\) but the header has 3 col"),
+        ("a,b,c\n1,2,3\n4,x,6\n", {}, r"line 3 \(data row 2\), column 2 \('b'\) holds 'x'"),
+        ("a,b,c\n1,,3\n", {}, r"line 2 \(data row 1\), column 2 \('b'\) is empty"),
         ("a,b,c\n1,nan,3\n", {}, r"column 2 \('b'\) holds 'nan', which is not a finite"),
-        ("a,b,c\n\n1,2,3\n\n4,5,x\n", {"categorical": False}, r"line 5, column 3 \('c'\)"),
+        ("a,b,c\n\n1,2,3\n\n4,5,x\n", {"categorical": False},
+         r"line 5 \(data row 2\), column 3 \('c'\)"),
         ("a,a,c\n1,2,3\n", {}, "more than once"),
         ("a\n1\n", {}, "only one column"),
     ],
@@ -194,6 +196,11 @@ def test_csv_quoted_fields_and_other_delimiter(tmp_path):
 def test_csv_errors_name_line_and_column(tmp_path, text, kwargs, match):
     with pytest.raises(ValueError, match=match):
         gd.load_csv(write(tmp_path, text), **kwargs)
+
+
+def test_csv_empty_class_label(tmp_path):
+    with pytest.raises(ValueError, match=r"line 3 \(data row 2\), column 2 \('k'\)"):
+        gd.load_csv(write(tmp_path, "a,k\n1,x\n2,\n"), target="k")
 
 
 def test_csv_target_type_checked(tmp_path):

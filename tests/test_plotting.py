@@ -188,6 +188,14 @@ def test_figures_save_as_png(tmp_path, small_net):
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
+def test_save_figure_replaces_atomically(tmp_path, small_net):
+    path = tmp_path / "diagram.svg"
+    path.write_text("old")
+    assert gp.save_figure(gp.network_diagram(small_net), path) == str(path)
+    assert "<svg" in path.read_text()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["diagram.svg"]
+
+
 def test_plots_do_not_import_pyplot():
     code = (
         "import sys, numpy as np, glassnet as gn, glassnet.plotting as gp\n"

@@ -23,14 +23,14 @@ import csv
 import gzip
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
 from glassnet import tutorials
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # eq=False: == on arrays has no single truth value
 class Dataset:
     """Inputs X (n_samples, n_features), targets y, and the names of both.
 
@@ -42,7 +42,7 @@ class Dataset:
     feature_names: tuple[str, ...]
     target_name: str = "y"
     class_names: tuple[str, ...] | None = None
-    description: str = field(default="", compare=False)
+    description: str = ""
 
     def __iter__(self) -> Iterator[np.ndarray]:
         return iter((self.X, self.y))
@@ -322,8 +322,10 @@ def load_csv(path: str | os.PathLike, target: str | int = -1, delimiter: str = "
         coded 0..k−1 in that order; ``class_names[code]`` gives the name.
 
     Every other column is a feature and must hold a finite number in every
-    row. Blank lines are skipped. Errors name the file's line number (the
-    header is line 1) and the column (1-based, with its name).
+    row. Blank lines are skipped. Errors name the file's line number (as an
+    editor counts it), the data row (1 = the first row after the header) and
+    the column (1-based, with its name), e.g. ``data.csv, line 5 (data row 3),
+    column 2 ('width') holds 'n/a', which is not a finite number``.
     """
     path = os.fspath(path)
     with open(path, newline="", encoding="utf-8-sig") as handle:
@@ -336,7 +338,7 @@ def load_csv(path: str | os.PathLike, target: str | int = -1, delimiter: str = "
             if header is None:
                 header = [f.strip() for f in fields]
                 continue
-            rows.append((reader.line_num, fields))
+            rows.append((reader.line_num, fields))  # line where the record ends
     if header is None:
         raise ValueError(f"{path} is empty: expected a header row naming the columns, then data.")
     if not rows:
@@ -368,8 +370,8 @@ def load_csv(path: str | os.PathLike, target: str | int = -1, delimiter: str = "
     for i, (line, fields) in enumerate(rows):
         if len(fields) != len(header):
             raise ValueError(
-                f"{path}, line {line}: the row has {len(fields)} field(s) but the header has "
-                f"{len(header)} columns. Every row needs one value per column."
+                f"{path}, line {line} (data row {i + 1}): the row has {len(fields)} field(s) "
+                f"but the header has {len(header)} columns. Every row needs one value per column."
             )
         for c, j in enumerate(features):
             value = _parse_float(fields[j].strip())
@@ -377,7 +379,8 @@ def load_csv(path: str | os.PathLike, target: str | int = -1, delimiter: str = "
                 shown = fields[j].strip()
                 what = "is empty" if not shown else f"holds {shown!r}, which is not a finite number"
                 raise ValueError(
-                    f"{path}, line {line}, column {j + 1} ({header[j]!r}) {what}. "
+                    f"{path}, line {line} (data row {i + 1}), column {j + 1} ({header[j]!r}) "
+                    f"{what}. "
                     "Feature columns must be numbers; encode text as numbers or choose it "
                     "as the target."
                 )
@@ -393,7 +396,8 @@ def load_csv(path: str | os.PathLike, target: str | int = -1, delimiter: str = "
         if not all_numeric:
             bad = next(i for i, v in enumerate(numbers) if v is None)
             raise ValueError(
-                f"{path}, line {rows[bad][0]}, column {t + 1} ({header[t]!r}) holds "
+                f"{path}, line {rows[bad][0]} (data row {bad + 1}), column {t + 1} "
+                f"({header[t]!r}) holds "
                 f"{labels[bad]!r}, but categorical=False asks for a numeric target."
             )
         y = np.array(numbers, dtype=np.float64)
@@ -401,8 +405,8 @@ def load_csv(path: str | os.PathLike, target: str | int = -1, delimiter: str = "
     if any(not s for s in labels):
         bad = labels.index("")
         raise ValueError(
-            f"{path}, line {rows[bad][0]}, column {t + 1} ({header[t]!r}): the class label is "
-            "empty."
+            f"{path}, line {rows[bad][0]} (data row {bad + 1}), column {t + 1} "
+            f"({header[t]!r}): the class label is empty."
         )
     key = (lambda s: float(s)) if all_numeric else None
     names = sorted(set(labels), key=key)
