@@ -227,11 +227,11 @@ def _bad_case(tmp, name):
         "missing file": (train(tmp / "nope.csv"), "does not exist"),
         "missing target": (["train", good, "--target", "label", "--out", out], "no column 'label'"),
         "non-numeric feature": (train(text("x1,x2,t\n1,2,a\n3,four,b\n")),
-                                "line 3, column 2 ('x2') holds 'four'"),
+                                "line 3 (data row 2), column 2 ('x2') holds 'four'"),
         "empty csv": (train(text("")), "is empty"),
         "header only": (train(text("x1,x2,t\n")), "no data rows"),
-        "ragged rows": (train(text("x1,x2,t\n1,2,a\n3,b\n")), "line 3: the row has 2 field(s)"),
-        "nan cell": (train(text("x1,x2,t\n1,nan,a\n3,4,b\n")), "line 2, column 2"),
+        "ragged rows": (train(text("x1,x2,t\n1,2,a\n3,b\n")), "line 3 (data row 2): the row has 2"),
+        "nan cell": (train(text("x1,x2,t\n1,nan,a\n3,4,b\n")), "line 2 (data row 1), column 2"),
         "empty cell": (train(text("x1,x2,t\n1,,a\n3,4,b\n")), "is empty"),
         "unknown activation": (train(good, "--activation", "swish"), "invalid choice: 'swish'"),
         "bad hidden sizes": (train(good, "--hidden", "16,x"), "positive integers"),
@@ -280,7 +280,7 @@ def test_predict_non_numeric_and_unwritable_output(iris_model, tmp_path):
     model, _ = iris_model
     data = write_csv(tmp_path / "x.csv", FEATURES, [[5.1, 3.5, 1.4, 0.2], [5, "wide", 1, 1]])
     result = glassnet("predict", model, data, "--out", tmp_path / "p.csv")
-    _assert_refused(result, "line 3, column 2 ('sepal_width') holds 'wide'", tmp_path)
+    _assert_refused(result, "line 3 (data row 2), column 2 ('sepal_width') holds 'wide'", tmp_path)
     assert not (tmp_path / "p.csv").exists()
     result = glassnet("predict", model, data, "--out", tmp_path / "missing" / "p.csv")
     _assert_refused(result, "does not exist", tmp_path)

@@ -65,7 +65,8 @@ def read_features(path: str | os.PathLike, feature_names: Sequence[str]) -> np.n
     """The columns ``feature_names`` of a CSV file (any order, others ignored) as
     a float64 array (n_rows, len(feature_names)).
 
-    Errors name the file's line (the header is line 1) and the column.
+    Errors name the file's line (the header is line 1), the data row and the
+    column, as :func:`glassnet.datasets.load_csv` does.
     """
     path = os.fspath(path)
     with open(path, newline="", encoding="utf-8-sig") as handle:
@@ -91,7 +92,8 @@ def read_features(path: str | os.PathLike, feature_names: Sequence[str]) -> np.n
     for r, (line, fields) in enumerate(lines[1:]):
         if len(fields) != len(header):
             raise ValueError(
-                f"{path}, line {line}: the row has {len(fields)} field(s) but the header has "
+                f"{path}, line {line} (data row {r + 1}): the row has {len(fields)} field(s) but "
+                f"the header has "
                 f"{len(header)} columns. Every row needs one value per column."
             )
         for c, j in enumerate(columns):
@@ -103,7 +105,8 @@ def read_features(path: str | os.PathLike, feature_names: Sequence[str]) -> np.n
             if value is None or not np.isfinite(value):
                 what = "is empty" if not text else f"holds {text!r}, which is not a finite number"
                 raise ValueError(
-                    f"{path}, line {line}, column {j + 1} ({header[j]!r}) {what}; the model "
+                    f"{path}, line {line} (data row {r + 1}), column {j + 1} ({header[j]!r}) "
+                    f"{what}; the model "
                     "needs a number there."
                 )
             X[r, c] = value
