@@ -83,6 +83,28 @@ def test_loss_curve_decreases_and_random_state_repeats():
     assert a.score(X, y) > 0.9
 
 
+def test_early_stopping_keeps_the_best_epoch():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 5))
+    y = X[:, 0] + rng.normal(scale=1.0, size=60)  # noisy and small: overfits quickly
+    reg = GlassRegressor(hidden_layer_sizes=(64,), lr=0.03, epochs=500, early_stopping=True,
+                         validation_fraction=0.25, n_iter_no_change=15, random_state=0)
+    reg.fit(X, y)
+    assert reg.n_iter_ < 500
+    curve = np.array(reg.validation_loss_curve_)
+    assert len(curve) == reg.n_iter_
+    # it stopped n_iter_no_change epochs after the best one, and kept that one
+    assert int(np.argmin(curve)) == reg.n_iter_ - 1 - 15 == reg.best_epoch_
+    assert reg.best_validation_loss_ == curve.min()
+    assert curve[-1] > curve.min()
+
+
+def test_early_stopping_needs_a_sensible_fraction():
+    X, y = np.ones((4, 2)), np.arange(4.0)
+    with pytest.raises(ValueError, match="validation_fraction"):
+        GlassRegressor(early_stopping=True, validation_fraction=1.5).fit(X, y)
+
+
 def test_regressor_multi_output_shape():
     X, Y = make_regression(n_samples=60, n_features=4, n_targets=2, random_state=0)
     reg = GlassRegressor(epochs=5, random_state=0).fit(X, Y / Y.std())

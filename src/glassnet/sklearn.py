@@ -51,6 +51,7 @@ except ImportError as exc:  # pragma: no cover - exercised only without the extr
 
 from glassnet import losses as losses_module
 from glassnet import optimizers as optimizers_module
+from glassnet.callbacks import EarlyStopping
 from glassnet.layers import Dense
 from glassnet.network import Network
 
@@ -75,6 +76,9 @@ class _GlassBase(BaseEstimator):
         loss: str = "auto",
         init: str = "xavier",
         weight_decay: float = 0.0,
+        early_stopping: bool = False,
+        validation_fraction: float = 0.1,
+        n_iter_no_change: int = 10,
         dtype: str = "float64",
         verbose: int = 0,
     ):
@@ -89,6 +93,9 @@ class _GlassBase(BaseEstimator):
         self.loss = loss
         self.init = init
         self.weight_decay = weight_decay
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
         self.dtype = dtype
         self.verbose = verbose
 
@@ -135,6 +142,7 @@ class _GlassBase(BaseEstimator):
         optimizer = optimizers_module.OPTIMIZERS[self.optimizer.lower()](
             lr=self.lr, weight_decay=self.weight_decay
         )
+        X, Y, validation, callbacks = self._hold_out(X, Y)
         history = net.fit(
             X,
             Y,
@@ -143,6 +151,8 @@ class _GlassBase(BaseEstimator):
             optimizer=optimizer,
             batch_size=self.batch_size,
             shuffle=self.shuffle,
+            validation_data=validation,
+            callbacks=callbacks,
             verbose=self.verbose,
         )
         self.network_ = net
@@ -150,7 +160,35 @@ class _GlassBase(BaseEstimator):
         self.loss_curve_ = list(history.loss)
         self.n_iter_ = len(history.loss)
         self.out_activation_ = out_activation
+        if callbacks:
+            self.validation_loss_curve_ = list(history.val_loss)
+            self.best_validation_loss_ = float(callbacks[0].best)
+            self.best_epoch_ = callbacks[0].best_epoch
         return self
+
+    def _hold_out(self, X: np.ndarray, Y: np.ndarray):
+        """With ``early_stopping``: a random validation_fraction of the rows is
+        held out; training stops once its loss has not improved for
+        n_iter_no_change epochs, and the best epoch's weights are kept."""
+        if not self.early_stopping:
+            return X, Y, None, []
+        fraction = self.validation_fraction
+        if isinstance(fraction, bool) or not isinstance(fraction, numbers.Real) or not (
+            0 < fraction < 1
+        ):
+            raise ValueError(
+                f"validation_fraction must be in (0, 1), but got {fraction!r}."
+            )
+        n_val = max(1, int(round(fraction * X.shape[0])))
+        if n_val >= X.shape[0]:
+            raise ValueError(
+                f"validation_fraction={fraction} of {X.shape[0]} samples leaves none to train "
+                "on; give more samples or a smaller fraction."
+            )
+        order = check_random_state(self._seed()).permutation(X.shape[0])
+        val, train = order[:n_val], order[n_val:]
+        stop = EarlyStopping(patience=self.n_iter_no_change, restore_best_weights=True)
+        return X[train], Y[train], (X[val], Y[val]), [stop]
 
     def _resolve_loss(self) -> str:
         return self._default_loss if self.loss == "auto" else self.loss
@@ -199,6 +237,9 @@ class GlassClassifier(ClassifierMixin, _GlassBase):
         ``glassnet.losses.LOSSES``.
     init : weight initialiser, a name from ``glassnet.initializers.INITIALIZERS``.
     weight_decay : L2 penalty coefficient λ (adds λθ to every gradient).
+    early_stopping : hold out ``validation_fraction`` of the rows (at random,
+        seeded by ``random_state``); stop once their loss has not improved for
+        ``n_iter_no_change`` epochs and keep the best epoch's weights.
     dtype : ``"float64"`` or ``"float32"``.
     verbose : 0 silent, 1 ten lines, 2 one line per epoch.
 
@@ -207,7 +248,10 @@ class GlassClassifier(ClassifierMixin, _GlassBase):
     classes_ : the class labels, sorted; output k (or the single sigmoid
         output, for two classes) scores ``classes_[k]``.
     network_ : the trained :class:`glassnet.Network`.
-    loss_curve_ : training loss per epoch.
+    loss_curve_ : training loss per epoch; ``n_iter_`` epochs were run.
+    validation_loss_curve_, best_validation_loss_, best_epoch_ : with
+        ``early_stopping``, the held-out loss per epoch, its best value and the
+        (0-based) epoch whose weights were kept.
     n_features_in_, feature_names_in_ : what ``fit`` saw.
     coefs_, intercepts_ : W and b per layer (views).
     """
