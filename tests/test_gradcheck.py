@@ -70,3 +70,13 @@ def test_gradcheck_validates_its_inputs():
         gn.gradcheck(net, RAY_X[:, :2], RAY_Y)
     with pytest.raises(KeyError, match="No tensor"):
         gn.gradcheck(net, RAY_X, RAY_Y)["layer 9 W"]
+
+
+def test_float32_networks_get_float32_tolerances():
+    net = gn.Network([gn.Dense(4, 3, "tanh"), gn.Dense(3, 1)], seed=0, dtype="float32")
+    report = gn.gradcheck(net, RAY_X, RAY_Y)
+    assert (report.eps, report.rtol, report.atol) == (1e-2, 1e-2, 1e-4)
+    assert report.passed, str(report)
+    broken = gn.Network([gn.Dense(4, 3), gn.Dense(3, 1, activation=WrongSigmoid())], seed=0,
+                        dtype="float32")
+    assert not gn.gradcheck(broken, RAY_X, RAY_Y).passed

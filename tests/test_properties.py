@@ -2,12 +2,13 @@
 activation, with and without bias."""
 
 import numpy as np
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import glassnet as gn
 from glassnet.activations import ACTIVATIONS
 
+KINKED = {"relu", "leaky_relu", "elu"}
 LOSS_FOR_OUTPUT = {"softmax": "categorical_crossentropy", "sigmoid": "binary_crossentropy"}
 
 
@@ -51,6 +52,13 @@ def test_backprop_equals_finite_differences(case, n):
     X, y, loss_name = data_for(net, seed, n)
     loss = gn.losses.get(loss_name)
     net.loss_and_gradients(X, y, loss)
+    # Finite differences are meaningless across a kink (relu-like at z = 0, mae at
+    # ŷ = y): such draws are not differentiable points, so they are rejected.
+    for layer in net.layers:
+        if layer.activation.name in KINKED:
+            assume(np.abs(layer.z).min() > 1e-4)
+    if loss_name == "mse":
+        assume(np.abs(net.layers[-1].a - y).min() > 1e-4)
     analytic = net.grads.copy()
     numeric = np.zeros_like(analytic)
     eps = 1e-6
@@ -62,7 +70,9 @@ def test_backprop_equals_finite_differences(case, n):
         down = net.loss_and_gradients(X, y, loss)
         net.params[i] = saved
         numeric[i] = (up - down) / (2 * eps)
-    np.testing.assert_allclose(analytic, numeric, rtol=1e-5, atol=1e-7)
+    # relative to the gradient's size: the finite-difference round-off grows with |L|
+    error = np.linalg.norm(analytic - numeric)
+    assert error <= 1e-6 * (np.linalg.norm(analytic) + np.linalg.norm(numeric)) + 1e-8
 
 
 @settings(max_examples=40, deadline=None)

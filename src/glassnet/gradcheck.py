@@ -87,23 +87,26 @@ class GradcheckReport:
                 f"max_rel_error={self.max_rel_error:.3g})")
 
 
-def gradcheck(net, X, y, loss="half_sse", eps: float | None = None, rtol: float = 1e-5,
-              atol: float = 1e-8) -> GradcheckReport:
+def gradcheck(net, X, y, loss="half_sse", eps: float | None = None, rtol: float | None = None,
+              atol: float | None = None) -> GradcheckReport:
     """Compare ``net``'s backpropagated gradients with central finite differences.
 
     X, y : data as for ``fit`` (validated the same way).
     loss : a name from :data:`glassnet.losses.LOSSES` or a Loss object.
     eps : the step ε (default 1e-6 in float64, 1e-2 in float32).
     rtol, atol : a tensor passes when each element's relative error is ≤ rtol or
-        its absolute error is ≤ atol.
+        its absolute error is ≤ atol (defaults 1e-5 and 1e-8 in float64; 1e-2 and
+        1e-4 in float32, where L itself is only good to about 7 digits).
 
     The network's weights and gradient buffer are left as they were.
     """
     loss_obj = losses_module.get(loss)
     X = net._check_X(X)
     y = net._check_y(y, X.shape[0], loss_obj)
-    if eps is None:
-        eps = 1e-6 if net.dtype == np.float64 else 1e-2
+    wide = net.dtype == np.float64
+    eps = (1e-6 if wide else 1e-2) if eps is None else eps
+    rtol = (1e-5 if wide else 1e-2) if rtol is None else rtol
+    atol = (1e-8 if wide else 1e-4) if atol is None else atol
     saved_params, saved_grads = net.params.copy(), net.grads.copy()
 
     def loss_at() -> float:
