@@ -158,15 +158,26 @@ def test_task_override_makes_integer_targets_classes(tmp_path):
     assert "classification" in result.stdout and "0, 1" in result.stdout
 
 
-def test_explain_prints_every_step_of_one_iteration(iris_model, iris_files):
+def test_explain_prints_every_step_of_one_iteration(iris_model, iris_files, tmp_path):
     model, _ = iris_model
     before = model.read_bytes()
-    result = glassnet("explain", model, iris_files[2], "--target", "species", "--rows", "2")
+    report = tmp_path / "report.html"
+    result = glassnet("explain", model, iris_files[2], "--target", "species", "--rows", "2",
+                      "--html", report)
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert out.startswith("One iteration of gradient descent: loss categorical_crossentropy")
     assert "Step 0" in out and "hidden_layer_input = matrix_dot_product(X, wh) + bh" in out
     assert model.read_bytes() == before  # explaining does not train the model
+    page = report.read_text()
+    assert page.lstrip().lower().startswith("<!doctype html") and "hidden_layer_input" in page
+
+
+def test_explain_html_to_a_missing_directory_is_refused(iris_model, iris_files, tmp_path):
+    model, _ = iris_model
+    result = glassnet("explain", model, iris_files[2], "--target", "species",
+                      "--html", tmp_path / "gone" / "r.html")
+    _assert_refused(result, "does not exist", tmp_path)
 
 
 def test_gradcheck_random_network_and_model(iris_model, iris_files):

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import importlib.util
 import io
 import os
 import sys
@@ -327,11 +326,6 @@ def cmd_evaluate(args) -> None:
 
 def cmd_explain(args) -> None:
     if args.html is not None:
-        if importlib.util.find_spec("glassnet.report") is None:
-            raise UsageError(
-                "--html needs glassnet.report, which this installation of glassnet does not "
-                "have; leave out --html for the text trace."
-            )
         _check_writable(args.html, "the HTML report")
     net = _load_model(args.model)
     X, Y = tabular.labelled_rows(net, args.data, args.target, args.rows)
