@@ -37,3 +37,21 @@ def test_strict_build_fails_on_a_broken_reference(tmp_path):
     )
     assert result.returncode != 0
     assert "no_such_module" in result.stderr
+
+
+def test_performance_page_joins_the_nav_when_present(tmp_path):
+    """docs/performance.md is written on another branch; the hook lists it once it exists."""
+    import shutil
+
+    shutil.copytree(ROOT / "docs", tmp_path / "docs")
+    (tmp_path / "docs" / "performance.md").write_text("# Performance\n\nFigures.\n")
+    config = (ROOT / "mkdocs.yml").read_text().replace("paths: [src]", f"paths: [{ROOT / 'src'}]")
+    (tmp_path / "mkdocs.yml").write_text(config)
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", tmp_path / "mkdocs.yml",
+         "-d", tmp_path / "site"],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    home = (tmp_path / "site" / "index.html").read_text()
+    assert 'href="performance/"' in home
