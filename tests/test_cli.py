@@ -144,6 +144,9 @@ def test_regression_train_predict_evaluate(tmp_path):
     assert predicted[0] == "y"
     values = np.array([float(v) for v in predicted[1:]])
     assert np.mean(np.abs(values - y)) == pytest.approx(float(figures["mae"]), abs=1e-4)
+    refused = glassnet("predict", model, data, "--proba", "--out", tmp_path / "p.csv")
+    assert refused.returncode == 2 and "needs a classification model" in refused.stderr
+    assert not (tmp_path / "p.csv").exists()
 
 
 def test_task_override_makes_integer_targets_classes(tmp_path):
@@ -307,7 +310,17 @@ def test_corrupt_or_missing_model_file(tmp_path, iris_files):
     assert result.returncode == 2 and "does not exist" in result.stderr
 
 
-def test_evaluate_unknown_class_and_proba_on_regression(iris_model, tmp_path):
+def test_model_without_table_metadata_is_refused(tmp_path, iris_files):
+    import glassnet as gn
+
+    plain = tmp_path / "plain.gnet"
+    gn.Network([gn.Dense(4, 3)], seed=0).save(plain)
+    result = glassnet("predict", plain, iris_files[3])
+    assert result.returncode == 2 and "not made by 'glassnet train'" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_evaluate_unknown_class(iris_model, tmp_path):
     model, _ = iris_model
     data = write_csv(tmp_path / "odd.csv", FEATURES + ["species"], [[5, 3, 1, 0.2, "rosa"]])
     result = glassnet("evaluate", model, data, "--target", "species")
