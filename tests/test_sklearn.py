@@ -159,3 +159,14 @@ def test_bad_hyper_parameters_are_refused_in_fit(params, message):
 def test_one_class_is_refused():
     with pytest.raises(ValueError, match="only one class"):
         GlassClassifier().fit(np.ones((5, 2)), ["a"] * 5)
+
+
+def test_float32_network(iris_split):
+    X_tr, X_te, y_tr, y_te = iris_split
+    clf = make_pipeline(StandardScaler(),
+                        GlassClassifier(dtype="float32", epochs=60, random_state=0))
+    clf.fit(X_tr, y_tr)
+    net = clf[-1].network_
+    assert net.params.dtype == np.float32 and clf[-1].coefs_[0].dtype == np.float32
+    assert clf.predict_proba(X_te).dtype == np.float32
+    assert clf.score(X_te, y_te) >= 0.9
