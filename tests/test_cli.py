@@ -206,7 +206,7 @@ def test_help_everywhere_with_examples(command):
 
 
 def test_demo_still_runs():
-    result = glassnet("demo", "walkthrough")
+    result = glassnet("demo", "walkthrough", "--no-report")
     assert result.returncode == 0, result.stderr
     assert "0.11553" in result.stdout
 

@@ -206,10 +206,14 @@ def build_parser() -> argparse.ArgumentParser:
         commands, "demo", "replay a tutorial with glassnet and print its error table",
         "Replay a tutorial's network with glassnet, print the tutorial-style error table "
         "and predictions beside the tutorial's own loop.",
-        "  glassnet demo\n  glassnet demo walkthrough",
+        "  glassnet demo\n  glassnet demo walkthrough --no-report\n"
+        "  glassnet demo moons --html moons.html",
     )
     demo.add_argument("name", nargs="?", default="ray", choices=sorted(demos.DEMOS),
                       help="which tutorial (default: ray)")
+    demo.add_argument("--html", default="auto", metavar="PATH",
+                      help="where to write the HTML report (default: glassnet-<name>.html)")
+    demo.add_argument("--no-report", action="store_true", help="write no HTML report")
     return parser
 
 
@@ -366,7 +370,7 @@ def cmd_export(args) -> None:
 
 
 def cmd_demo(args) -> None:
-    demos.DEMOS[args.name]()
+    demos.run(args.name, report=None if args.no_report else args.html)
 
 
 COMMANDS = {

@@ -23,16 +23,20 @@ import numpy as np
 from glassnet import datasets, tutorials
 from glassnet.layers import Dense
 from glassnet.network import Network
+from glassnet.trace import Trace
 from glassnet.training import History
 
 
 class DemoRun(NamedTuple):
-    """What a demo trained: the network, the data (X, y as trained on) and the history."""
+    """What a demo trained: the network, the data (X, y as trained on), the history,
+    and the trace of its first training step (taken before ``fit``, as the
+    tutorial's spreadsheet shows the first iteration)."""
 
     net: Network
     X: np.ndarray
     y: np.ndarray
     history: History
+    first_step: Trace
 
 
 def _print_table(title: str, epochs: list[int], errors: list[float]) -> None:
@@ -57,12 +61,13 @@ def ray(epochs: int = 5000) -> DemoRun:
     net.set_weights([(w["wh"], w["bh"]), (w["wout"], w["bout"])])
     print("Sunil Ray's network: 4 inputs, 3 hidden sigmoid units, 1 sigmoid output,")
     print(f"weights from np.random.uniform after seed 42, lr 0.1, {epochs} full-batch epochs\n")
+    first_step = net.trace(X, y, loss="half_sse", lr=0.1)
     history = net.fit(X, y, epochs=epochs, lr=0.1, loss="half_sse", optimizer="gd")
     shown = list(range(0, epochs, max(1, epochs // 10)))
     _print_table("half squared error ½Σ(y − output)²:", shown, [history.loss[e] for e in shown])
     _, trained = tutorials.ray_loop(X, y, **w, epoch=epochs, lr=0.1)
     _print_predictions(y, net.predict(X), tutorials.ray_forward(X, **trained))
-    return DemoRun(net, X, y, history)
+    return DemoRun(net, X, y, history, first_step)
 
 
 def loy(epochs: int = 1500) -> DemoRun:
@@ -75,12 +80,13 @@ def loy(epochs: int = 1500) -> DemoRun:
     net.set_weights([(w["weights1"], None), (w["weights2"], None)])
     print("James Loy's network: 3 inputs, 4 hidden sigmoid units, 1 sigmoid output, no biases,")
     print(f"weights from np.random.rand after seed 1, lr 1, {epochs} iterations\n")
+    first_step = net.trace(X, y, loss="sse", lr=1.0)
     history = net.fit(X, y, epochs=epochs, lr=1.0, loss="sse", optimizer="gd")
     shown = list(range(0, epochs, max(1, epochs // 10)))
     _print_table("sum of squares Σ(y − ŷ)²:", shown, [history.loss[e] for e in shown])
     reference, _ = tutorials.loy_loop(X, y, **w, iterations=epochs)
     _print_predictions(y, net.predict(X), reference)
-    return DemoRun(net, X, y, history)
+    return DemoRun(net, X, y, history, first_step)
 
 
 def walkthrough(epochs: int = 1000) -> DemoRun:
@@ -93,6 +99,7 @@ def walkthrough(epochs: int = 1000) -> DemoRun:
     net.set_weights([(w["weights_input_hidden"], None), (w["weights_hidden_output"], None)])
     print("The 2020 walk-through: 4 inputs, 3 hidden sigmoid units, 1 sigmoid output,")
     print(f"no biases, np.random.seed(42), lr 0.1, {epochs} full-batch epochs\n")
+    first_step = net.trace(X, y, loss="half_sse", lr=0.1)
     history = net.fit(X, y, epochs=epochs, lr=0.1, loss="half_sse", optimizer="gd")
     n = X.shape[0]
     shown = list(range(0, epochs, 100))
@@ -111,7 +118,7 @@ def walkthrough(epochs: int = 1000) -> DemoRun:
         tutorials.sigmoid(X @ trained["weights_input_hidden"]) @ trained["weights_hidden_output"]
     )
     _print_predictions(y, net.predict(X), reference)
-    return DemoRun(net, X, y, history)
+    return DemoRun(net, X, y, history, first_step)
 
 
 def _save_boundary(net: Network, X: np.ndarray, labels: np.ndarray, title: str,
@@ -149,6 +156,7 @@ def moons(epochs: int = 10000, n_samples: int = 1000,
     print(f"Two moons: {n_samples} samples, inputs divided by their column maximum;")
     print(f"2 inputs, 10 hidden sigmoid units, 1 sigmoid output, no biases, lr 0.1, {epochs} "
           "full-batch epochs\n")
+    first_step = net.trace(X, y, loss="half_sse", lr=0.1)
     history = net.fit(X, y, epochs=epochs, lr=0.1, loss="half_sse", optimizer="gd")
     shown = list(range(0, epochs, 1000))
     _print_table("mean half squared error (the article's table):", shown,
@@ -160,7 +168,7 @@ def moons(epochs: int = 10000, n_samples: int = 1000,
     accuracy = float(np.mean((output >= 0.5) == y))
     print(f"accuracy (output ≥ 0.5 is class 1): {accuracy:.1%}")
     _save_boundary(net, X, y, "Two moons: 2-10-1 sigmoid network", plot_path)
-    return DemoRun(net, X, y, history)
+    return DemoRun(net, X, y, history, first_step)
 
 
 def blobs(epochs: int = 2000, n_samples: int = 1000,
@@ -180,6 +188,7 @@ def blobs(epochs: int = 2000, n_samples: int = 1000,
     print(f"Three blobs: {n_samples} samples, inputs scaled to [0, 1];")
     print(f"2 inputs, 10 hidden sigmoid units, 3 softmax outputs, lr 1.0, {epochs} "
           "full-batch epochs\n")
+    first_step = net.trace(X, y, loss="categorical_crossentropy", lr=1.0)
     history = net.fit(X, y, epochs=epochs, lr=1.0, loss="categorical_crossentropy",
                       metrics=("accuracy",))
     every = max(1, epochs // 10)
@@ -194,7 +203,24 @@ def blobs(epochs: int = 2000, n_samples: int = 1000,
         print(f"{k:>6}  {int(mask.sum()):>7}  {int((predicted[mask] == k).sum()):>15}")
     print(f"accuracy: {np.mean(predicted == y):.1%}")
     _save_boundary(net, X, y, "Three blobs: 2-10-3 softmax network", plot_path)
-    return DemoRun(net, X, y, history)
+    return DemoRun(net, X, y, history, first_step)
+
+
+def run(name: str, report: str | os.PathLike | None = "auto") -> DemoRun:
+    """Run demo ``name`` and write its HTML report: the first training step traced
+    cell by cell, the loss curve, and for 2-D inputs the decision boundary.
+
+    ``report="auto"`` writes ``glassnet-<name>.html`` in the current folder;
+    None writes nothing.
+    """
+    if name not in DEMOS:
+        raise ValueError(f"Unknown demo {name!r}. Expected one of: {', '.join(DEMOS)}.")
+    result = DEMOS[name]()
+    if report is not None:
+        path = f"glassnet-{name}.html" if report == "auto" else report
+        written = result.first_step.to_html(path, net=result.net)
+        print(f"\nHTML report (first step traced, loss curve) written to {written}")
+    return result
 
 
 DEMOS: dict[str, Callable[[], DemoRun]] = {

@@ -58,7 +58,9 @@ _ARRAY_KINDS = "fiub"  # dtypes a model file may hold: float, int, unsigned, boo
 
 # -- atomic files -------------------------------------------------------------
 @contextlib.contextmanager
-def atomic_write(path: str | os.PathLike, mode: str = "wb") -> Iterator[IO[Any]]:
+def atomic_write(
+    path: str | os.PathLike, mode: str = "wb", encoding: str | None = None
+) -> Iterator[IO[Any]]:
     """Open a temporary file beside ``path``; on success move it over ``path``.
 
     If the body raises, the temporary file is removed and ``path`` is untouched.
@@ -78,7 +80,7 @@ def atomic_write(path: str | os.PathLike, mode: str = "wb") -> Iterator[IO[Any]]
     try:
         # mkstemp makes the file private (0600); give it the mode a plain open() would
         os.chmod(tmp, _file_mode(path))
-        with os.fdopen(fd, mode) as f:
+        with os.fdopen(fd, mode, encoding=encoding) as f:
             yield f
             f.flush()
             os.fsync(f.fileno())

@@ -19,11 +19,12 @@ notebook after ``%matplotlib inline``::
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+from glassnet.io import atomic_write
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -51,17 +52,9 @@ def save_figure(fig: Figure, path: str | os.PathLike, dpi: int = 100) -> str:
     """Write ``fig`` to ``path`` (format from the suffix) through a temporary file in the
     same folder, so a reader never sees half a file. Returns the path written."""
     path = os.fspath(path)
-    folder = os.path.dirname(os.path.abspath(path))
     suffix = os.path.splitext(path)[1] or ".png"
-    fd, tmp = tempfile.mkstemp(prefix=".glassnet-", suffix=suffix, dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            fig.savefig(handle, format=suffix.lstrip(".").lower(), dpi=dpi)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    with atomic_write(path, "wb") as handle:
+        fig.savefig(handle, format=suffix.lstrip(".").lower(), dpi=dpi)
     return path
 
 

@@ -18,10 +18,11 @@ import html
 import json
 import os
 import struct
-import tempfile
 import zlib
 
 import numpy as np
+
+from glassnet.io import atomic_write
 
 _CSS = """
 body{font-family:system-ui,sans-serif;margin:1.5em;color:#222;max-width:1200px}
@@ -265,14 +266,6 @@ def write_html(trace, path, net=None, decimals: int = 2, max_rows: int = 12) -> 
     """
     text = render_html(trace, net=net, decimals=decimals, max_rows=max_rows)
     path = os.fspath(path)
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(suffix=".html.tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    with atomic_write(path, "w", encoding="utf-8") as fh:
+        fh.write(text)
     return path

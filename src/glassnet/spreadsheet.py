@@ -20,9 +20,10 @@ and the update. Each array has its name above it. Needs ``openpyxl``
 from __future__ import annotations
 
 import os
-import tempfile
 
 import numpy as np
+
+from glassnet.io import atomic_write
 
 _EPS = float(np.finfo(np.float64).eps)  # the engine's probability clip
 _ACTIVATION = {
@@ -200,13 +201,6 @@ def write_xlsx(trace, path) -> str:
                 cell.number_format = "0.00"
                 if trace.ops[name].kind == "given":
                     cell.fill = given
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(suffix=".xlsx.tmp", dir=folder)
-    os.close(fd)
-    try:
-        wb.save(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
+    with atomic_write(path, "wb") as fh:
+        wb.save(fh)
     return path
