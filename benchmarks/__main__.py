@@ -76,6 +76,13 @@ def main(argv=None) -> None:
     }
     started = time.perf_counter()
     results = {"sizes": sizes}
+    # first, while this process is still small: a child inherits the parent's peak RSS
+    # through fork + exec (Linux keeps ru_maxrss across execve), which would hide its own
+    print("(c) memory of 784-512-256-10, one process each ...", flush=True)
+    results["memory"] = {
+        name: memory_added(name, sizes["wide_rows"])
+        for name in ("glassnet", "lean NumPy", "PyTorch", "scikit-learn")
+    }
     print("(a) tutorial 4-3-1 ...", flush=True)
     results["tiny"] = round_robin(cases.tutorial_case(sizes["tiny_epochs"]), sizes["repeats"])
     print("(b) digits ...", flush=True)
@@ -87,11 +94,6 @@ def main(argv=None) -> None:
     results["wide"] = round_robin(wide, 3)
     peak = results["peak_gflops"] = statistics.median(results["wide"]["GEMM peak"]["results"])
     results["wide_flops"] = cases.wide_flops(sizes["wide_rows"])
-    print("    memory, one process each ...", flush=True)
-    results["memory"] = {
-        name: memory_added(name, sizes["wide_rows"])
-        for name in ("glassnet", "lean NumPy", "PyTorch", "scikit-learn")
-    }
     print("scaling study ...", flush=True)
     results["scaling"] = scaling.run(quick, peak)
     results["seconds"] = time.perf_counter() - started

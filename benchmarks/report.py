@@ -126,11 +126,32 @@ def markdown(r: dict, quick: bool) -> str:
     for width, sec in sc["by_width"]:
         rate = wide_flops(sc["rows"]["width"], (256, width, 10)) / sec / 1e9
         out.append(f"| {width} | {sec:.4f} | {rate:.0f} | {rate / peak:.0%} |")
-    out += ["", f"Fitted per-step cost c_step = {sc['c_step'] * 1e6:.0f} µs (a training step of "
-            f"256-256-10 whatever the batch size, the intercept of time against steps); "
+    f_row = wide_flops(1, (256, 256, 10))
+    crossover_batch = sc["c_step"] * peak * 1e9 / f_row
+    crossover_width = sc["c_step"] * peak * 1e9 / (128 * wide_flops(1, (256, 1, 10)))
+    out += ["", "**Reading the sweeps.** One epoch costs about  steps × c_step + FLOPs / R. "
+            f"With c_step ≈ {sc['c_step'] * 1e6:.0f} µs and R = {peak:.0f} GFLOP/s, a "
+            f"256-256-10 training row costs {f_row / 1e3:.0f} kFLOP, so the matrix multiplies "
+            f"take as long as the fixed per-step work at a batch of ≈ {crossover_batch:.0f} "
+            "rows: below that the epoch time falls almost in proportion to the batch size "
+            "(Python and one NumPy call per operation, ~30 calls a step), above it the curve "
+            "flattens onto the multiply floor. At batch 128 the same balance falls at a hidden "
+            f"width of ≈ {crossover_width:.0f}: narrower layers are overhead-bound (the "
+            "flat left part of the width plot), wider ones run at a large, roughly constant "
+            "fraction of the GEMM peak (the rest is the elementwise passes: bias, activation, "
+            "its derivative, the optimizer step, each one read and write of an activation- or "
+            "parameter-sized array)."]  # fmt: skip
+    out += ["", f"Fitted per-step cost c_step = {sc['c_step'] * 1e6:.0f} µs (what a training "
+            "step of 256-256-10 costs beyond its multiplies, fitted on the batch sweep; at batch "
+            "128 the elementwise passes over 128-row arrays add to it, which is why the width "
+            "sweep sits above the line at small widths); "
             f"predict: {sc['predict_per_row'] * 1e9:.0f} ns per row on {4 * sc['rows']['width']}"
             f" rows (matmul floor {sc['predict_flop_floor_per_row'] * 1e9:.0f} ns), "
-            f"{sc['predict_single'] * 1e6:.0f} µs for a single row (validation + calls)."]
+            f"{sc['predict_single'] * 1e6:.0f} µs for a single row (validation + calls). "
+            "Predicted cost of predict on n rows of a d-h-k network: ≈ "
+            f"{sc['predict_single'] * 1e6:.0f} µs + n · 2(dh + hk) / R plus a few "
+            "elementwise passes per row; on large inputs it runs in chunks of "
+            "32 MiB of the widest activation, so memory stays bounded."]
     return "\n".join(out)
 
 

@@ -56,10 +56,12 @@ def run(quick: bool, peak_gflops: float) -> dict:
     by_batch = [(b, _epoch_seconds(256, b, rows_b, lab_b, repeats)) for b in batches]
     by_width = [(w, _epoch_seconds(w, 128, X, labels, repeats)) for w in widths]
 
-    # t = steps × c_step + c_rest, fitted on the batch sweep
+    # t ≈ steps × c_step + FLOPs / peak: c_step fitted (least squares, no intercept) on
+    # what the batch sweep spends beyond the multiply floor
     steps = np.array([-(-rows_b.shape[0] // b) for b, _ in by_batch], float)
-    t = np.array([s for _, s in by_batch])
-    c_step, c_rest = np.linalg.lstsq(np.c_[steps, np.ones_like(steps)], t, rcond=None)[0]
+    floor = wide_flops(rows_b.shape[0], (N_FEATURES, 256, N_CLASSES)) / (peak_gflops * 1e9)
+    beyond = np.array([s for _, s in by_batch]) - floor
+    c_step = float(steps @ beyond / (steps @ steps))
 
     # predict: cost per row on a large input, and of a single row
     net = _net(256)
@@ -68,18 +70,15 @@ def run(quick: bool, peak_gflops: float) -> dict:
     per_row = statistics.median(_timed(lambda: net.predict(big)) for _ in range(3)) / len(big)
     one = X[:1]
     single = statistics.median(_timed(lambda: net.predict(one)) for _ in range(200))
-    flops_per_row = wide_flops(1, (N_FEATURES, 256, N_CLASSES)) / 3  # forward only: 1 of 3 GEMMs
     return {
         "rows": {"batch": rows_b.shape[0], "width": N_ROWS},
         "by_batch": by_batch,
         "by_width": by_width,
-        "c_step": float(c_step),
-        "c_rest": float(c_rest),
+        "c_step": c_step,
         "predict_per_row": per_row,
         "predict_single": single,
         "predict_flop_floor_per_row": 2 * (N_FEATURES * 256 + 256 * N_CLASSES)
         / (peak_gflops * 1e9),
-        "_flops_note": flops_per_row,
         "peak_gflops": peak_gflops,
     }
 
@@ -101,9 +100,9 @@ def plot(result: dict, path: str) -> None:
     b, t = zip(*result["by_batch"])
     n = result["rows"]["batch"]
     left.loglog(b, t, "o-", label="glassnet, measured")
-    model = [-(-n // bb) * result["c_step"] + result["c_rest"] for bb in b]
-    left.loglog(b, model, "--", label=f"steps × {result['c_step'] * 1e6:.0f} µs + constant")
     floor = wide_flops(n, (N_FEATURES, 256, N_CLASSES)) / peak
+    model = [-(-n // bb) * result["c_step"] + floor for bb in b]
+    left.loglog(b, model, "--", label=f"steps × {result['c_step'] * 1e6:.0f} µs + multiply floor")
     left.axhline(floor, color="grey", lw=0.8, label="matrix multiplies at GEMM peak")
     left.set(xlabel="batch size", ylabel=f"seconds per epoch ({n} rows)",
              title=f"{N_FEATURES}-256-{N_CLASSES}: batch size")  # fmt: skip
@@ -113,7 +112,9 @@ def plot(result: dict, path: str) -> None:
     right.loglog(w, t, "o-", label="glassnet, measured")
     floors = [wide_flops(N_ROWS, (N_FEATURES, ww, N_CLASSES)) / peak for ww in w]
     right.loglog(w, floors, "--", color="grey", label="matrix multiplies at GEMM peak")
-    right.axhline(steps * result["c_step"], color="C1", lw=0.8, label="per-step overhead")
+    overhead = steps * result["c_step"]
+    right.axhline(overhead, color="C1", lw=0.8, label="steps × c_step (batch sweep)")
+    right.loglog(w, [overhead + f for f in floors], ":", color="C1", label="sum of the two")
     right.set(xlabel="hidden width", ylabel=f"seconds per epoch ({N_ROWS} rows, batch 128)",
               title=f"{N_FEATURES}-width-{N_CLASSES}: width")  # fmt: skip
     right.legend(fontsize=8)
