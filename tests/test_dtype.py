@@ -150,3 +150,22 @@ def test_predict_and_evaluate_on_a_large_input_stay_in_bounded_memory(monkeypatc
     assert peak < 8 * 2**20, f"peak {peak / 2**20:.1f} MiB"
     np.testing.assert_allclose(out, reference_forward(net, X), rtol=1e-3, atol=1e-5)
     assert 0 <= figures["accuracy"] <= 1
+
+
+@pytest.mark.parametrize(
+    "values,finite",
+    [
+        ([3e38, 3e38, 3e38], True),  # float32 sum overflows, every entry is finite
+        ([1.0, np.nan, 2.0], False),
+        ([np.inf, -np.inf], False),  # the sum is NaN
+        ([-np.inf, 1.0], False),
+    ],
+)
+def test_large_inputs_are_checked_for_nan_and_inf_without_a_boolean_copy(values, finite):
+    X = np.array(values, dtype=np.float32).reshape(-1, 1)
+    net = gn.Network([gn.Dense(1, 1, "linear")], seed=0, dtype="float32")
+    if finite:
+        assert net.predict(X).shape == (len(values), 1)
+    else:
+        with pytest.raises(ValueError, match="contains"):
+            net.predict(X)

@@ -185,6 +185,10 @@ class Dense(Layer):
             array = self._work[name] = np.empty((n_rows, n_columns), dtype=self._W.dtype)
         return array
 
+    def __getstate__(self) -> dict[str, Any]:
+        # work arrays are scratch: a pickle (or a copy) starts without them
+        return {**self.__dict__, "_work": {}}
+
     def forward(self, x, training=False):
         """z = x W + b;  a = f(z)."""
         n = x.shape[0]

@@ -195,7 +195,9 @@ class Network:
         """Forward propagation: run X through every layer; returns the output.
 
         X must already be a 2-D array of the network's dtype (``predict``
-        validates; this does not). Each layer keeps its x, z and a.
+        validates; this does not). Each layer keeps its x, z and a, in work
+        arrays that the next pass with the same number of rows overwrites: the
+        returned array is one of them, so copy it to keep it (``predict`` does).
         """
         a = X
         for layer in self.layers:

@@ -52,6 +52,9 @@ class Optimizer:
     def update(self, theta: np.ndarray, g: np.ndarray, state: dict[str, Any]) -> None:
         raise NotImplementedError
 
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "_scratch": {}}  # scratch is not state: never pickled
+
     def scratch(self, theta: np.ndarray) -> np.ndarray:
         """A work array shaped like ``theta`` for an update's intermediate terms.
 

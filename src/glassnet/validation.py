@@ -77,12 +77,15 @@ def as_array(data: Any, name: str, dtype: np.dtype) -> np.ndarray:
 def _all_finite(arr: np.ndarray) -> bool:
     """Whether every entry is finite, without a boolean copy of a large array.
 
-    min and max propagate NaN, and an inf shows up as one of them, so two
-    reductions answer the question in constant extra memory.
+    A NaN or inf anywhere makes the sum non-finite, so a finite sum settles it in
+    one pass; only a non-finite sum (which a huge finite value can also give)
+    needs min and max, which propagate NaN and show an inf.
     """
     if arr.dtype.kind != "f":
         return True
-    with np.errstate(invalid="ignore"):
+    with np.errstate(invalid="ignore", over="ignore"):
+        if np.isfinite(np.add.reduce(arr, axis=None)):
+            return True
         return bool(np.isfinite(arr.min()) and np.isfinite(arr.max()))
 
 
