@@ -13,7 +13,8 @@ import numpy as np
 
 import glassnet as gn
 from benchmarks.lean_mlp import LeanMLP
-from glassnet import tutorials
+from benchmarks.lean_tiny import lean_ray_loop
+from glassnet import losses, optimizers, tutorials
 
 # -- (a) the tutorial's 4-3-1 network ----------------------------------------------
 
@@ -30,8 +31,21 @@ def tutorial_case(epochs: int) -> dict:
         net.set_weights([(w["wh"], w["bh"]), (w["wout"], w["bout"])])
         net.fit(X, y, epochs=epochs, lr=0.1, loss="half_sse", optimizer="gd")
 
+    def glassnet_steps_only():
+        # the engine without fit's per-epoch bookkeeping (divergence check, history,
+        # callbacks): forward, loss, backward and the update, epochs times
+        net = gn.Network([gn.Dense(4, 3, "sigmoid"), gn.Dense(3, 1, "sigmoid")])
+        net.set_weights([(w["wh"], w["bh"]), (w["wout"], w["bout"])])
+        loss, gd = losses.HalfSSE(), optimizers.GD(lr=0.1)
+        for _ in range(epochs):
+            net.loss_and_gradients(X, y, loss, training=True)
+            gd.step([net.params], [net.grads])
+
     def tutorial_loop():
         tutorials.ray_loop(X, y, **w, epoch=epochs, lr=0.1)
+
+    def lean_loop():
+        lean_ray_loop(X, y, **w, epoch=epochs, lr=0.1)
 
     def pytorch_autograd():
         Xt, yt = torch.from_numpy(X), torch.from_numpy(y)
@@ -49,6 +63,8 @@ def tutorial_case(epochs: int) -> dict:
         "glassnet": glassnet_fit,
         "tutorial loop": tutorial_loop,
         "PyTorch": pytorch_autograd,
+        "glassnet steps, no fit loop": glassnet_steps_only,
+        "lean NumPy (benchmarks/lean_tiny.py)": lean_loop,
     }
 
 
