@@ -338,7 +338,8 @@ class Network:
         Returns the network's :class:`History`, which grows across ``fit`` calls.
 
         Raises :class:`TrainingDivergedError` if the loss becomes NaN or
-        infinite; the weights are then those from the start of that epoch.
+        infinite; the weights are then those from the start of the epoch
+        before (the last with a finite loss).
         """
         epochs = check_positive_int(epochs, "epochs")
         batch_size = check_positive_int(batch_size, "batch_size", allow_none=True)

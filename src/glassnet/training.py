@@ -28,7 +28,8 @@ if TYPE_CHECKING:
 
 class TrainingDivergedError(FloatingPointError):
     """The loss became NaN or infinite during ``fit``; the weights are rolled back
-    to the start of the epoch where it happened."""
+    to the start of the epoch before the one where it happened (the last weights
+    whose loss was finite), or to the weights ``fit`` began with."""
 
 
 class Callback(Protocol):
@@ -171,7 +172,11 @@ def train(
     metric_fns = {name: metrics_module.get(name) for name in metrics}
     params = [net.params]
     grads = [net.grads]
-    snapshot = np.empty_like(net.params)
+    # the weights at the start of this epoch and of the one before: a full-batch loss
+    # is computed before the update, so when epoch e's loss is inf, the weights at the
+    # start of e already overflow and the last ones known to give a finite loss are
+    # those at the start of e − 1
+    snapshot, previous = np.empty_like(net.params), np.empty_like(net.params)
     first_epoch = len(history)
     base_lr = optimizer.lr
     display = [ProgressBar(epochs)] if verbose == 1 else [EpochLogger()] if verbose == 2 else []
@@ -186,27 +191,32 @@ def train(
             epoch = first_epoch + e
             if lr_schedule is not None:
                 optimizer.lr = float(lr_schedule(base_lr, epoch))
+            snapshot, previous = previous, snapshot
             np.copyto(snapshot, net.params)
             order = net.rng.permutation(n) if shuffle and step < n else None
             total, n_batches = 0.0, 0
-            for start in range(0, n, step):
-                if order is None:
-                    Xb, yb = X[start : start + step], y[start : start + step]
-                else:
-                    idx = order[start : start + step]
-                    Xb, yb = X[idx], y[idx]
-                total += net.loss_and_gradients(Xb, yb, loss, training=True)
-                optimizer.step(params, grads)
-                n_batches += 1
+            # A diverging run overflows somewhere in the batch loop; the check below
+            # reports it as one TrainingDivergedError instead of NumPy warnings.
+            with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+                for start in range(0, n, step):
+                    if order is None:
+                        Xb, yb = X[start : start + step], y[start : start + step]
+                    else:
+                        idx = order[start : start + step]
+                        Xb, yb = X[idx], y[idx]
+                    total += net.loss_and_gradients(Xb, yb, loss, training=True)
+                    optimizer.step(params, grads)
+                    n_batches += 1
             logs: dict[str, Any] = {"loss": total / n_batches}
 
             if not (math.isfinite(logs["loss"]) and np.isfinite(net.params).all()):
-                np.copyto(net.params, snapshot)
+                back_to = epoch - 1 if e > 0 else epoch
+                np.copyto(net.params, previous if e > 0 else snapshot)
                 raise TrainingDivergedError(
                     f"Training diverged at epoch {epoch}: the {loss.name} loss became "
                     f"{logs['loss']} (or a weight became NaN/inf). The weights were rolled "
-                    f"back to the start of epoch {epoch}. Try a smaller learning rate than "
-                    f"lr={optimizer.lr:g}, or scale the inputs."
+                    f"back to the start of epoch {back_to}, the last with a finite loss. Try "
+                    f"a smaller learning rate than lr={optimizer.lr:g}, or scale the inputs."
                 )
 
             if metric_fns:
