@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import numpy as np
 
 from glassnet import metrics as metrics_module
+from glassnet import resources
 
 if TYPE_CHECKING:
     from glassnet.losses import Loss
@@ -143,6 +144,27 @@ def hold_out(
     return X[:n_train], y[:n_train], (X[n_train:], y[n_train:])
 
 
+def check_batch_fits(net: Network, rows: int, shuffled: bool = False) -> None:
+    """Refuse, with the estimate and a batch size that fits, a batch whose
+    activations would not fit in memory.
+
+    Each layer keeps x, z, a and δ for every row of the batch: about
+    4 × rows × Σ n_units numbers (see :mod:`glassnet.resources`); a shuffled
+    batch is also copied out of X and y.
+    """
+    units = sum(layer.n_units for layer in net.layers)
+    per_row = 4 * units + (net.n_inputs + net.n_outputs if shuffled else 0)
+    per_row_bytes = per_row * net.dtype.itemsize
+    budget = max(resources.available_bytes() or 0, resources.MIN_BUDGET_BYTES)
+    fitting = max(1, budget // per_row_bytes)
+    resources.check_fits(
+        rows * per_row_bytes,
+        f"A training batch of {rows:,} rows ({per_row:,} {net.dtype.name} numbers per row "
+        f"for the layers' activations)",
+        f"Pass a smaller batch_size (about {fitting:,} rows fit), or use narrower layers.",
+    )
+
+
 def train(
     net: Network,
     X: np.ndarray,
@@ -169,6 +191,7 @@ def train(
 
     n = X.shape[0]
     step = n if batch_size is None else min(batch_size, n)
+    check_batch_fits(net, step, shuffled=shuffle and step < n)
     metric_fns = {name: metrics_module.get(name) for name in metrics}
     params = [net.params]
     grads = [net.grads]
