@@ -206,7 +206,8 @@ def build_parser() -> argparse.ArgumentParser:
         commands, "demo", "replay a tutorial with glassnet and print its error table",
         "Replay a tutorial's network with glassnet, print the tutorial-style error table "
         "and predictions beside the tutorial's own loop.",
-        "  glassnet demo\n  glassnet demo walkthrough",
+        "  glassnet demo\n  glassnet demo walkthrough --no-report\n"
+        "  glassnet demo moons --html moons.html",
     )
     demo.add_argument("name", nargs="?", default="ray", choices=sorted(demos.DEMOS),
                       help="which tutorial (default: ray)")
