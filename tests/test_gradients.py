@@ -7,6 +7,7 @@ import torch
 import torch.nn.functional as F
 
 import glassnet as gn
+from finite_differences import numeric_gradient
 from glassnet.activations import ACTIVATIONS
 from glassnet.losses import LOSSES
 
@@ -53,19 +54,6 @@ def make_problem(hidden, output, loss, use_bias, seed=0):
     else:
         y = rng.normal(size=(n, k))
     return net, X, y
-
-
-def numeric_gradient(net, X, y, loss, eps=1e-6):
-    grad = np.zeros_like(net.params)
-    for i in range(net.params.size):
-        saved = net.params[i]
-        net.params[i] = saved + eps
-        up = net.loss_and_gradients(X, y, loss)
-        net.params[i] = saved - eps
-        down = net.loss_and_gradients(X, y, loss)
-        net.params[i] = saved
-        grad[i] = (up - down) / (2 * eps)
-    return grad
 
 
 @pytest.mark.parametrize("hidden,output,loss_name,use_bias", CASES)

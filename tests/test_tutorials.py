@@ -13,6 +13,14 @@ def ray_network(weights):
     return net
 
 
+def assert_same_weights(net, tutorial_weights, atol):
+    """glassnet's (W, b) pairs equal the tutorial's wh, bh, wout, bout."""
+    (wh, bh), (wout, bout) = net.get_weights()
+    for ours, name in ((wh, "wh"), (bh, "bh"), (wout, "wout"), (bout, "bout")):
+        expected = tutorial_weights[name].reshape(ours.shape)
+        np.testing.assert_allclose(ours, expected, rtol=0, atol=atol, err_msg=name)
+
+
 @pytest.mark.parametrize("seed", [42, 0, 7])
 def test_ray_numpy_loop_5000_epochs(seed):
     w = tutorials.ray_initial_weights(seed)
@@ -22,11 +30,7 @@ def test_ray_numpy_loop_5000_epochs(seed):
 
     expected = tutorials.ray_forward(tutorials.RAY_X, **trained)
     np.testing.assert_allclose(net.predict(tutorials.RAY_X), expected, rtol=0, atol=1e-9)
-    (wh, bh), (wout, bout) = net.get_weights()
-    np.testing.assert_allclose(wh, trained["wh"], rtol=0, atol=1e-9)
-    np.testing.assert_allclose(bh, trained["bh"].ravel(), rtol=0, atol=1e-9)
-    np.testing.assert_allclose(wout, trained["wout"], rtol=0, atol=1e-9)
-    np.testing.assert_allclose(bout, trained["bout"].ravel(), rtol=0, atol=1e-9)
+    assert_same_weights(net, trained, atol=1e-9)
 
 
 def test_ray_history_is_the_loss_before_each_update():
@@ -102,11 +106,7 @@ def test_per_sample_sgd_equals_the_textbook_per_sample_loop():
             _, state = tutorials.ray_loop(
                 tutorials.RAY_X[i : i + 1], tutorials.RAY_Y[i : i + 1], **state, epoch=1, lr=0.5
             )
-    (wh, bh), (wout, bout) = net.get_weights()
-    np.testing.assert_allclose(wh, state["wh"], rtol=0, atol=1e-9)
-    np.testing.assert_allclose(bh, state["bh"].ravel(), rtol=0, atol=1e-9)
-    np.testing.assert_allclose(wout, state["wout"], rtol=0, atol=1e-9)
-    np.testing.assert_allclose(bout, state["bout"].ravel(), rtol=0, atol=1e-9)
+    assert_same_weights(net, state, atol=1e-9)
 
 
 def test_minibatch_of_two_updates_twice_per_epoch_on_three_samples():

@@ -63,6 +63,8 @@ class Dense(Layer):
         Loy's network have none).
     init : a name from :data:`glassnet.initializers.INITIALIZERS` or an object.
 
+    Examples
+    --------
     >>> import glassnet as gn
     >>> net = gn.Network([gn.Dense(4, 3), gn.Dense(3, 1)], seed=0)
     >>> net.layers[0].W.shape, net.layers[0].b.shape

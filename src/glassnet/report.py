@@ -83,15 +83,6 @@ def _table(name: str, arr: np.ndarray, kind: str, decimals: int, max_rows: int) 
             f'<table class="m {kind}">{"".join(rows)}</table>{more}</div>')
 
 
-def _operands(trace, step) -> list[str]:
-    seen: list[str] = []
-    for name in step.arrays:
-        for arg in trace.ops[name].args:
-            if arg not in seen and arg not in step.arrays:
-                seen.append(arg)
-    return seen
-
-
 def _step_deps(trace, step, max_rows: int) -> dict[str, list[str]]:
     """For each shown computed cell, the shown cells it was computed from."""
     out = {}
@@ -217,7 +208,7 @@ def render_html(trace, net=None, decimals: int = 2, max_rows: int = 12,
     for step in trace.steps:
         deps[str(step.number)] = _step_deps(trace, step, max_rows)
         operands = "".join(_table(n, trace[n], "operand", decimals, max_rows)
-                           for n in _operands(trace, step))
+                           for n in trace.operands(step))
         results = "".join(_table(n, a, "result", decimals, max_rows)
                           for n, a in step.arrays.items())
         eq = "\n".join(html.escape(p) for p in step.equation.split(";  "))

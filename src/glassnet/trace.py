@@ -160,6 +160,15 @@ class Trace:
         self[name]
         return next(s for s in self.steps if name in s.arrays)
 
+    def operands(self, step: Step) -> list[str]:
+        """Names the step's arrays were computed from, in order, without repeats."""
+        seen: list[str] = []
+        for name in step.arrays:
+            for arg in self.ops[name].args:
+                if arg not in seen and arg not in step.arrays:
+                    seen.append(arg)
+        return seen
+
     def sources(self, name: str, i: int, j: int) -> list[tuple[str, int, int]]:
         """The cells that cell (i, j) of ``name`` was computed from (the tutorial's
         orange cells when (i, j) is the yellow one), as (array, row, column)."""

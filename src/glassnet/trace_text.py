@@ -67,16 +67,6 @@ def _side_by_side(blocks: list[list[str]], width: int, indent: str) -> list[str]
     return out
 
 
-def _operands(trace, step) -> list[str]:
-    """Names the step's arrays were computed from, in order, without repeats."""
-    seen: list[str] = []
-    for name in step.arrays:
-        for arg in trace.ops[name].args:
-            if arg not in seen and arg not in step.arrays:
-                seen.append(arg)
-    return seen
-
-
 def render_text(trace, width: int = 100, decimals: int = 2, max_rows: int = 8) -> str:
     """The whole trace as text no wider than ``width`` columns."""
     if width < 40:
@@ -96,7 +86,7 @@ def render_text(trace, width: int = 100, decimals: int = 2, max_rows: int = 8) -
             lines += textwrap.wrap(step.note, width, initial_indent=indent,
                                    subsequent_indent=indent)
         lines.append("")
-        blocks = [_block(n, trace[n], decimals, max_rows, inner) for n in _operands(trace, step)]
+        blocks = [_block(n, trace[n], decimals, max_rows, inner) for n in trace.operands(step)]
         results = [_block(n, a, decimals, max_rows, inner) for n, a in step.arrays.items()]
         if blocks:  # mark where the results start
             results[0] = [("= " + line) if r == 0 else ("  " + line)
