@@ -33,3 +33,43 @@ def test_format_bytes():
     assert resources.format_bytes(512) == "512 B"
     assert resources.format_bytes(1536) == "1.5 KiB"
     assert resources.format_bytes(3 * 2**40) == "3.0 TiB"
+
+
+def _tiny_memory(monkeypatch, n_bytes):
+    monkeypatch.setattr(resources, "MIN_BUDGET_BYTES", 0)
+    monkeypatch.setattr(resources, "available_bytes", lambda: n_bytes)
+
+
+def test_a_training_batch_too_big_for_memory_is_refused_with_a_size_that_fits(monkeypatch):
+    import numpy as np
+
+    net = gn.Network([gn.Dense(10, 100, "tanh"), gn.Dense(100, 1)], seed=0)
+    X, y = np.ones((1000, 10)), np.zeros(1000)
+    before = net.params.copy()
+    # 4 numbers (x, z, a, δ) × 101 units × 8 bytes = 3,232 bytes per row; 1 MiB holds 324
+    _tiny_memory(monkeypatch, 2**20)
+    for batch_size in (None, 500):
+        with pytest.raises(MemoryError) as err:
+            net.fit(X, y, epochs=1, batch_size=batch_size)
+        message = str(err.value)
+        rows = 1000 if batch_size is None else 500
+        assert f"A training batch of {rows:,} rows (404 float64 numbers per row" in message
+        assert f"would need about {rows * 3232 / 2**20:.1f} MiB" in message
+        assert "only 1.0 MiB" in message and "about 324 rows fit" in message
+    np.testing.assert_array_equal(net.params, before)  # refused before any work
+    history = net.fit(X, y, epochs=1, batch_size=324)
+    assert len(history.loss) == 1 and np.isfinite(net.params).all()
+    # shuffled batches are also copied out of X and y: 11 more numbers per row
+    with pytest.raises(MemoryError, match="415 float64 numbers per row"):
+        net.fit(X, y, epochs=1, batch_size=324, shuffle=True)
+    assert net.predict(X).shape == (1000, 1)  # predict works through chunks
+
+
+def test_the_batch_guard_follows_the_dtype(monkeypatch):
+    import numpy as np
+
+    net = gn.Network([gn.Dense(10, 100, "tanh"), gn.Dense(100, 1)], seed=0, dtype="float32")
+    _tiny_memory(monkeypatch, 2**20)
+    net.fit(np.ones((500, 10)), np.zeros(500), epochs=1)  # 500 × 1,616 bytes < 1 MiB
+    with pytest.raises(MemoryError, match="float32 numbers per row"):
+        net.fit(np.ones((700, 10)), np.zeros(700), epochs=1)

@@ -407,7 +407,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # the reader stopped (| head): not an error of ours
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
-    except (UsageError, ValueError, OSError, TrainingDivergedError) as exc:
+    except (UsageError, ValueError, OSError, MemoryError, TrainingDivergedError) as exc:
         print(f"glassnet {args.command}: error: {_one_line(exc)}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:

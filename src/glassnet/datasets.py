@@ -19,6 +19,7 @@ The generators (:func:`xor`, :func:`moons`, :func:`circles`, :func:`blobs`,
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import gzip
 import os
@@ -307,6 +308,25 @@ def _parse_float(text: str) -> float | None:
     return value if np.isfinite(value) else None
 
 
+@contextlib.contextmanager
+def csv_errors(path: str) -> Iterator[dict]:
+    """Turn the csv module's and the UTF-8 decoder's errors into ValueErrors that
+    name the file (and the line, once ``where["reader"]`` is set)."""
+    where: dict = {}
+    try:
+        yield where
+    except UnicodeDecodeError as exc:
+        bad = exc.object[exc.start : exc.start + 1].hex()
+        raise ValueError(
+            f"{path} is not UTF-8 text: it holds the byte 0x{bad}, which UTF-8 cannot "
+            "decode. Save it as UTF-8 (\"CSV UTF-8\" in a spreadsheet program)."
+        ) from None
+    except csv.Error as exc:
+        line = getattr(where.get("reader"), "line_num", None)
+        at = f", line {line}" if line else ""
+        raise ValueError(f"{path}{at}: the CSV cannot be parsed ({exc}).") from None
+
+
 def load_csv(path: str | os.PathLike, target: str | int = -1, delimiter: str = ",",
              categorical: bool | None = None) -> Dataset:
     """Read a CSV file with a header row into a :class:`Dataset`.
@@ -328,8 +348,9 @@ def load_csv(path: str | os.PathLike, target: str | int = -1, delimiter: str = "
     column 2 ('width') holds 'n/a', which is not a finite number``.
     """
     path = os.fspath(path)
-    with open(path, newline="", encoding="utf-8-sig") as handle:
+    with open(path, newline="", encoding="utf-8-sig") as handle, csv_errors(path) as where:
         reader = csv.reader(handle, delimiter=delimiter)
+        where["reader"] = reader
         header = None
         rows: list[tuple[int, list[str]]] = []
         for fields in reader:

@@ -36,6 +36,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import tempfile
 import zipfile
 import zlib
@@ -47,6 +48,7 @@ import numpy as np
 from glassnet import activations, initializers, losses, optimizers
 from glassnet.layers import LAYERS, Dense, Dropout, Layer
 from glassnet.network import Network
+from glassnet.resources import check_fits
 from glassnet.training import History
 
 FORMAT = "glassnet-model"
@@ -54,6 +56,8 @@ FORMAT_VERSION = 1
 JSON_MEMBER = "model.json"
 ARRAY_DIR = "arrays/"
 _ARRAY_KINDS = "fiub"  # dtypes a model file may hold: float, int, unsigned, bool
+#: array names as save writes them (params, optimizer.0.m): no slashes, no ".."
+_ARRAY_NAME = re.compile(r"[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*\Z")
 
 
 # -- atomic files -------------------------------------------------------------
@@ -187,13 +191,18 @@ def save(net: Network, path: str | os.PathLike) -> None:
 
 
 # -- loading ------------------------------------------------------------------
+class _Refused(ValueError):
+    """A refusal already worded for the user (a ValueError to everyone else)."""
+
+
 def _refuse(path: Any, reason: str) -> ValueError:
-    return ValueError(f"Cannot load {os.fspath(path)!r} as a glassnet model: {reason}")
+    return _Refused(f"Cannot load {os.fspath(path)!r} as a glassnet model: {reason}")
 
 
 def _read_document(archive: zipfile.ZipFile, path: Any) -> dict[str, Any]:
     if JSON_MEMBER not in archive.namelist():
         raise _refuse(path, f"it is a zip file but has no {JSON_MEMBER} (not a glassnet model).")
+    _check_member_fits(archive.getinfo(JSON_MEMBER), path)
     try:
         doc = json.loads(archive.read(JSON_MEMBER).decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -220,12 +229,17 @@ def _read_arrays(archive: zipfile.ZipFile, doc: dict[str, Any], path: Any) -> di
         raise _refuse(path, f"{JSON_MEMBER} has no 'arrays' table.")
     arrays = {}
     for name, spec in listed.items():
+        if not _ARRAY_NAME.match(name):
+            raise _refuse(path, f"the array name {name!r} is not a plain name like 'params'.")
         member = ARRAY_DIR + name + ".npy"
+        if member not in archive.namelist():
+            raise _refuse(path, f"the array {name!r} is listed but {member} is missing.")
         try:
+            _check_npy_header(archive, member, path)
             with archive.open(member) as f:
                 array = np.lib.format.read_array(f, allow_pickle=False)
-        except KeyError:
-            raise _refuse(path, f"the array {name!r} is listed but {member} is missing.") from None
+        except _Refused:
+            raise
         except ValueError as exc:  # object arrays, bad headers
             raise _refuse(path, f"{member} cannot be read safely ({exc}).") from None
         if array.dtype.kind not in _ARRAY_KINDS:
@@ -239,6 +253,41 @@ def _read_arrays(archive: zipfile.ZipFile, doc: dict[str, Any], path: Any) -> di
             )
         arrays[name] = array
     return arrays
+
+
+def _check_member_fits(info: zipfile.ZipInfo, path: Any) -> None:
+    """Refuse a member whose declared size would not fit in memory (a zip bomb)."""
+    try:
+        check_fits(info.file_size, f"The member {info.filename}", "")
+    except MemoryError as exc:
+        raise _refuse(path, str(exc).strip()) from None
+
+
+def _check_npy_header(archive: zipfile.ZipFile, member: str, path: Any) -> None:
+    """Read only the .npy header and check it against the member's size before any
+    array is allocated: a header may declare terabytes over a few bytes of data."""
+    info = archive.getinfo(member)
+    _check_member_fits(info, path)
+    with archive.open(member) as f:
+        version = np.lib.format.read_magic(f)
+        read_header = (
+            np.lib.format.read_array_header_1_0 if version == (1, 0)
+            else np.lib.format.read_array_header_2_0
+        )
+        shape, _, dtype = read_header(f)
+        header_bytes = f.tell()
+    if dtype.hasobject or dtype.kind not in _ARRAY_KINDS:
+        raise _refuse(
+            path, f"{member} cannot be read safely: it holds {dtype} data, not numbers "
+            "(object arrays are pickles and are never unpickled).",
+        )
+    data_bytes = int(np.prod(shape, dtype=object)) * dtype.itemsize
+    if header_bytes + data_bytes != info.file_size:
+        raise _refuse(
+            path,
+            f"{member} declares shape {shape} of {dtype} ({data_bytes:,} bytes of data), but "
+            f"the member holds {info.file_size - header_bytes:,} bytes after its header.",
+        )
 
 
 def _named(registry: dict[str, Any], name: Any, kind: str, config: Any) -> Any:
@@ -351,8 +400,9 @@ def load(path: str | os.PathLike) -> Network:
             raise
         raise _refuse(path, f"it is not a readable zip archive (truncated or corrupted: {exc}).")\
             from None
-    except zipfile.LargeZipFile as exc:
-        raise _refuse(path, str(exc)) from None
+    except (zipfile.LargeZipFile, NotImplementedError, RuntimeError) as exc:
+        # zipfile's answers to zip64 limits, unknown compression, encrypted members
+        raise _refuse(path, f"its zip archive cannot be read ({exc}).") from None
     try:
         return from_config(doc, arrays)
     except (TypeError, AttributeError, KeyError) as exc:

@@ -34,6 +34,7 @@ from glassnet.resources import check_fits
 from glassnet.schedules import Schedule
 from glassnet.training import Callback, History, check_fit_options, hold_out, train
 from glassnet.validation import (
+    as_array,
     check_positive_float,
     check_positive_int,
     check_X,
@@ -162,7 +163,7 @@ class Network:
         for i, (layer, pair) in enumerate(zip(dense, weights), start=1):
             if not isinstance(pair, (list, tuple)) or len(pair) not in (1, 2):
                 raise ValueError(f"Entry {i} of set_weights must be a (W, b) pair, got {pair!r}.")
-            W = np.asarray(pair[0], dtype=self.dtype)
+            W = as_array(pair[0], f"W of layer {i}", self.dtype)
             b = pair[1] if len(pair) == 2 else None
             if W.shape != (layer.n_inputs, layer.n_units):
                 raise ValueError(
@@ -170,7 +171,7 @@ class Network:
                     f"{(layer.n_inputs, layer.n_units)}, but the given array has shape {W.shape}."
                 )
             if b is not None:
-                b = np.asarray(b, dtype=self.dtype)
+                b = as_array(b, f"b of layer {i}", self.dtype)
                 if not layer.use_bias:
                     raise ValueError(f"Layer {i} ({layer!r}) has no bias, but a bias was given.")
                 if b.shape not in ((layer.n_units,), (1, layer.n_units)):
@@ -341,7 +342,8 @@ class Network:
         Returns the network's :class:`History`, which grows across ``fit`` calls.
 
         Raises :class:`TrainingDivergedError` if the loss becomes NaN or
-        infinite; the weights are then those from the start of that epoch.
+        infinite; the weights are then those from the start of the epoch
+        before (the last with a finite loss).
         """
         epochs = check_positive_int(epochs, "epochs")
         batch_size = check_positive_int(batch_size, "batch_size", allow_none=True)

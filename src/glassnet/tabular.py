@@ -69,7 +69,7 @@ def read_features(path: str | os.PathLike, feature_names: Sequence[str]) -> np.n
     column, as :func:`glassnet.datasets.load_csv` does.
     """
     path = os.fspath(path)
-    with open(path, newline="", encoding="utf-8-sig") as handle:
+    with open(path, newline="", encoding="utf-8-sig") as handle, datasets.csv_errors(path):
         lines = [
             (i, fields)
             for i, fields in enumerate(csv.reader(handle), start=1)

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import numpy as np
 
 from glassnet import metrics as metrics_module
+from glassnet import resources
 
 if TYPE_CHECKING:
     from glassnet.losses import Loss
@@ -28,7 +29,8 @@ if TYPE_CHECKING:
 
 class TrainingDivergedError(FloatingPointError):
     """The loss became NaN or infinite during ``fit``; the weights are rolled back
-    to the start of the epoch where it happened."""
+    to the start of the epoch before the one where it happened (the last weights
+    whose loss was finite), or to the weights ``fit`` began with."""
 
 
 class Callback(Protocol):
@@ -142,6 +144,27 @@ def hold_out(
     return X[:n_train], y[:n_train], (X[n_train:], y[n_train:])
 
 
+def check_batch_fits(net: Network, rows: int, shuffled: bool = False) -> None:
+    """Refuse, with the estimate and a batch size that fits, a batch whose
+    activations would not fit in memory.
+
+    Each layer keeps x, z, a and δ for every row of the batch: about
+    4 × rows × Σ n_units numbers (see :mod:`glassnet.resources`); a shuffled
+    batch is also copied out of X and y.
+    """
+    units = sum(layer.n_units for layer in net.layers)
+    per_row = 4 * units + (net.n_inputs + net.n_outputs if shuffled else 0)
+    per_row_bytes = per_row * net.dtype.itemsize
+    budget = max(resources.available_bytes() or 0, resources.MIN_BUDGET_BYTES)
+    fitting = max(1, budget // per_row_bytes)
+    resources.check_fits(
+        rows * per_row_bytes,
+        f"A training batch of {rows:,} rows ({per_row:,} {net.dtype.name} numbers per row "
+        f"for the layers' activations)",
+        f"Pass a smaller batch_size (about {fitting:,} rows fit), or use narrower layers.",
+    )
+
+
 def train(
     net: Network,
     X: np.ndarray,
@@ -168,10 +191,15 @@ def train(
 
     n = X.shape[0]
     step = n if batch_size is None else min(batch_size, n)
+    check_batch_fits(net, step, shuffled=shuffle and step < n)
     metric_fns = {name: metrics_module.get(name) for name in metrics}
     params = [net.params]
     grads = [net.grads]
-    snapshot = np.empty_like(net.params)
+    # the weights at the start of this epoch and of the one before: a full-batch loss
+    # is computed before the update, so when epoch e's loss is inf, the weights at the
+    # start of e already overflow and the last ones known to give a finite loss are
+    # those at the start of e − 1
+    snapshot, previous = np.empty_like(net.params), np.empty_like(net.params)
     first_epoch = len(history)
     base_lr = optimizer.lr
     display = [ProgressBar(epochs)] if verbose == 1 else [EpochLogger()] if verbose == 2 else []
@@ -186,27 +214,32 @@ def train(
             epoch = first_epoch + e
             if lr_schedule is not None:
                 optimizer.lr = float(lr_schedule(base_lr, epoch))
+            snapshot, previous = previous, snapshot
             np.copyto(snapshot, net.params)
             order = net.rng.permutation(n) if shuffle and step < n else None
             total, n_batches = 0.0, 0
-            for start in range(0, n, step):
-                if order is None:
-                    Xb, yb = X[start : start + step], y[start : start + step]
-                else:
-                    idx = order[start : start + step]
-                    Xb, yb = X[idx], y[idx]
-                total += net.loss_and_gradients(Xb, yb, loss, training=True)
-                optimizer.step(params, grads)
-                n_batches += 1
+            # A diverging run overflows somewhere in the batch loop; the check below
+            # reports it as one TrainingDivergedError instead of NumPy warnings.
+            with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+                for start in range(0, n, step):
+                    if order is None:
+                        Xb, yb = X[start : start + step], y[start : start + step]
+                    else:
+                        idx = order[start : start + step]
+                        Xb, yb = X[idx], y[idx]
+                    total += net.loss_and_gradients(Xb, yb, loss, training=True)
+                    optimizer.step(params, grads)
+                    n_batches += 1
             logs: dict[str, Any] = {"loss": total / n_batches}
 
             if not (math.isfinite(logs["loss"]) and np.isfinite(net.params).all()):
-                np.copyto(net.params, snapshot)
+                back_to = epoch - 1 if e > 0 else epoch
+                np.copyto(net.params, previous if e > 0 else snapshot)
                 raise TrainingDivergedError(
                     f"Training diverged at epoch {epoch}: the {loss.name} loss became "
                     f"{logs['loss']} (or a weight became NaN/inf). The weights were rolled "
-                    f"back to the start of epoch {epoch}. Try a smaller learning rate than "
-                    f"lr={optimizer.lr:g}, or scale the inputs."
+                    f"back to the start of epoch {back_to}, the last with a finite loss. Try "
+                    f"a smaller learning rate than lr={optimizer.lr:g}, or scale the inputs."
                 )
 
             if metric_fns:

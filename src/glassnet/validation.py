@@ -46,6 +46,8 @@ def as_array(data: Any, name: str, dtype: np.dtype) -> np.ndarray:
 
     Never modifies ``data``; returns a copy only when a conversion needs one.
     """
+    if data is None:
+        raise TypeError(f"{name} must be an array of numbers, but got None.")
     if hasattr(data, "to_numpy"):  # pandas DataFrame / Series
         data = data.to_numpy()
     try:
@@ -55,6 +57,11 @@ def as_array(data: Any, name: str, dtype: np.dtype) -> np.ndarray:
             f"{name} must be a rectangular array of numbers, but its rows have different "
             f"lengths ({exc})."
         ) from None
+    if arr.ndim >= 2 and arr.shape[0] > 0 and 0 in arr.shape[1:]:
+        raise ValueError(
+            f"{name} has shape {arr.shape}: {arr.shape[0]} sample(s) but no feature columns; "
+            f"it needs at least one feature."
+        )
     if arr.dtype == object or arr.dtype.kind in "USVMm":
         try:
             arr = arr.astype(dtype)

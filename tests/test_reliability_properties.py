@@ -1,0 +1,150 @@
+"""Properties over random architectures, beyond tests/test_properties.py (which
+has backprop vs finite differences, batch vs row-by-row predict, and seeded
+determinism without Dropout): save → load → predict is bit-identical, a saved
+and resumed run equals an uninterrupted one, training with Dropout is
+deterministic per seed, and fit never modifies its inputs.
+
+Architectures: depth 1-4, widths 1-16, every activation, with and without bias,
+Dropout layers between, float64 and float32.
+"""
+
+import tempfile
+from pathlib import Path
+
+import numpy as np
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import glassnet as gn
+from glassnet.activations import ACTIVATIONS
+from glassnet.optimizers import OPTIMIZERS
+
+LOSS_FOR_OUTPUT = {"softmax": "categorical_crossentropy", "sigmoid": "binary_crossentropy"}
+OPTIMIZER_NAMES = sorted({cls.name for cls in OPTIMIZERS.values()})
+SETTINGS = settings(max_examples=25, deadline=None,
+                    suppress_health_check=[HealthCheck.too_slow])
+
+
+@st.composite
+def specs(draw):
+    """A recipe for a network (so it can be built twice), with Dropout layers."""
+    depth = draw(st.integers(1, 4))
+    widths = draw(st.lists(st.integers(1, 16), min_size=depth + 1, max_size=depth + 1))
+    layers = []
+    for i in range(depth):
+        if draw(st.booleans()) and i > 0:
+            layers.append(("dropout", draw(st.sampled_from([0.0, 0.25, 0.5]))))
+        layers.append(("dense", widths[i], widths[i + 1],
+                       draw(st.sampled_from(sorted(ACTIVATIONS))), draw(st.booleans())))
+    return {
+        "layers": layers,
+        "seed": draw(st.integers(0, 2**32 - 1)),
+        "dtype": draw(st.sampled_from(["float64", "float32"])),
+    }
+
+
+def build(spec):
+    layers = [
+        gn.Dropout(entry[1]) if entry[0] == "dropout"
+        else gn.Dense(entry[1], entry[2], activation=entry[3], use_bias=entry[4])
+        for entry in spec["layers"]
+    ]
+    return gn.Network(layers, seed=spec["seed"], dtype=spec["dtype"])
+
+
+def data_for(net, seed, n=12):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, net.n_inputs))
+    loss = LOSS_FOR_OUTPUT.get(net.layers[-1].activation.name, "mse")
+    if loss == "categorical_crossentropy":
+        y = np.eye(net.n_outputs)[rng.integers(0, net.n_outputs, size=n)]
+    elif loss == "binary_crossentropy":
+        y = rng.integers(0, 2, size=(n, net.n_outputs)).astype(float)
+    else:
+        y = rng.normal(size=(n, net.n_outputs))
+    return X, y, loss
+
+
+def fit_quietly(net, X, y, **kwargs):
+    """fit, but a diverging draw (a legitimate outcome) is returned as its message."""
+    try:
+        net.fit(X, y, **kwargs)
+    except gn.TrainingDivergedError as err:
+        return str(err)
+    return None
+
+
+@SETTINGS
+@given(specs(), st.sampled_from(OPTIMIZER_NAMES), st.booleans())
+def test_save_load_predict_is_bit_identical(spec, optimizer, trained):
+    net = build(spec)
+    X, y, loss = data_for(net, spec["seed"])
+    if trained:
+        fit_quietly(net, X, y, epochs=2, batch_size=5, shuffle=True, loss=loss,
+                    optimizer=optimizer)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "model.gnet"
+        net.save(path)
+        loaded = gn.load(path)
+    assert loaded.dtype == net.dtype
+    assert loaded.params.tobytes() == net.params.tobytes()
+    assert net.predict(X).tobytes() == loaded.predict(X).tobytes()
+    assert loaded.rng.bit_generator.state == net.rng.bit_generator.state
+
+
+@SETTINGS
+@given(specs(), st.sampled_from(OPTIMIZER_NAMES))
+def test_saved_and_resumed_training_equals_uninterrupted(spec, optimizer):
+    straight, halted = build(spec), build(spec)
+    X, y, loss = data_for(straight, spec["seed"])
+    options = dict(batch_size=5, shuffle=True, loss=loss, optimizer=optimizer, lr=0.01)
+    first = fit_quietly(straight, X, y, epochs=4, **options)
+    second = fit_quietly(halted, X, y, epochs=2, **options)
+    if second is None:
+        with tempfile.TemporaryDirectory() as tmp:
+            halted.save(Path(tmp) / "m.gnet")
+            halted = gn.load(Path(tmp) / "m.gnet")
+        second = fit_quietly(halted, X, y, epochs=2, **options)
+    assert (first is None) == (second is None)
+    assert straight.params.tobytes() == halted.params.tobytes()
+    assert straight.history.loss == halted.history.loss
+
+
+@SETTINGS
+@given(specs())
+def test_training_with_dropout_is_bit_identical_per_seed(spec):
+    def train_once():
+        net = build(spec)
+        X, y, loss = data_for(net, 0)
+        outcome = fit_quietly(net, X, y, epochs=3, batch_size=4, shuffle=True, loss=loss,
+                              optimizer="adam")
+        return outcome, net.params.copy()
+
+    (first_error, first), (second_error, second) = train_once(), train_once()
+    assert first_error == second_error
+    assert first.dtype == np.dtype(spec["dtype"])
+    assert first.tobytes() == second.tobytes()
+
+
+@SETTINGS
+@given(specs())
+def test_prediction_ignores_dropout_and_repeats_exactly(spec):
+    net = build(spec)
+    X = np.random.default_rng(spec["seed"]).normal(size=(7, net.n_inputs))
+    state = net.rng.bit_generator.state
+    once, twice = net.predict(X), net.predict(X)
+    assert once.tobytes() == twice.tobytes()
+    assert net.rng.bit_generator.state == state  # predict draws no random numbers
+
+
+@SETTINGS
+@given(specs(), st.sampled_from(["C", "F"]), st.booleans())
+def test_fit_never_modifies_its_inputs(spec, order, as_view):
+    net = build(spec)
+    X, y, loss = data_for(net, spec["seed"])
+    X = np.asarray(X.astype(spec["dtype"]), order=order)
+    if as_view:
+        X = np.repeat(X, 2, axis=0)[::2]
+    X_before, y_before = X.copy(), y.copy()
+    fit_quietly(net, X, y, epochs=2, batch_size=3, shuffle=True, loss=loss)
+    assert X.tobytes() == X_before.tobytes() and y.tobytes() == y_before.tobytes()
