@@ -264,7 +264,7 @@ class Network:
         self, X: np.ndarray, y: np.ndarray, loss: losses_module.Loss, metric_names: list[str]
     ) -> dict[str, float]:
         yhat, z = self._forward_in_chunks(X, keep_z=self._is_fused(loss))
-        result = {"loss": loss.value(y, yhat, z if self._is_fused(loss) else None)}
+        result = {"loss": loss.value(y, yhat, z)}  # z is None unless the pair is fused
         for name in metric_names:
             result[name] = metrics_module.get(name)(y, yhat)
         return result
