@@ -145,10 +145,10 @@ def markdown(r: dict, quick: bool) -> str:
             "(Python and one NumPy call per operation, ~30 calls a step), above it the curve "
             "flattens onto the multiply floor. At batch 128 the same balance falls at a hidden "
             f"width of ≈ {crossover_width:.0f}: narrower layers are overhead-bound (the "
-            "flat left part of the width plot), wider ones run at a large, roughly constant "
-            "fraction of the GEMM peak (the rest is the elementwise passes: bias, activation, "
-            "its derivative, the optimizer step, each one read and write of an activation- or "
-            "parameter-sized array)."]  # fmt: skip
+            "flat left part of the width plot), wider ones climb towards the GEMM rate (the "
+            "remaining gap is the elementwise passes: bias, activation, its derivative, the "
+            "optimizer step, each one read and write of an activation- or parameter-sized "
+            "array, and the parameters coming back from memory for the update)."]  # fmt: skip
     out += ["", f"Fitted per-step cost c_step = {sc['c_step'] * 1e6:.0f} µs (what a training "
             "step of 256-256-10 costs beyond its multiplies, fitted on the batch sweep; at batch "
             "128 the elementwise passes over 128-row arrays add to it, which is why the width "
