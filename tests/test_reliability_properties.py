@@ -9,6 +9,7 @@ Dropout layers between, float64 and float32.
 """
 
 import tempfile
+from contextlib import nullcontext
 from pathlib import Path
 
 import numpy as np
@@ -79,16 +80,21 @@ def fit_quietly(net, X, y, **kwargs):
 def test_save_load_predict_is_bit_identical(spec, optimizer, trained):
     net = build(spec)
     X, y, loss = data_for(net, spec["seed"])
+    diverged = None
     if trained:
-        fit_quietly(net, X, y, epochs=2, batch_size=5, shuffle=True, loss=loss,
-                    optimizer=optimizer)
+        diverged = fit_quietly(net, X, y, epochs=2, batch_size=5, shuffle=True, loss=loss,
+                               optimizer=optimizer)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "model.gnet"
         net.save(path)
         loaded = gn.load(path)
     assert loaded.dtype == net.dtype
     assert loaded.params.tobytes() == net.params.tobytes()
-    assert net.predict(X).tobytes() == loaded.predict(X).tobytes()
+    # A diverged draw keeps finite weights whose outputs may still overflow on some
+    # rows (NumPy then warns); bit identity must hold for those inf values too.
+    quiet = np.errstate(over="ignore", invalid="ignore") if diverged else nullcontext()
+    with quiet:
+        assert net.predict(X).tobytes() == loaded.predict(X).tobytes()
     assert loaded.rng.bit_generator.state == net.rng.bit_generator.state
 
 
