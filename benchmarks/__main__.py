@@ -51,7 +51,8 @@ def main(argv=None) -> None:
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--quick", action="store_true", help="small sizes, under a minute")
     mode.add_argument("--full", action="store_true", help="the sizes of issue 5 (default)")
-    parser.add_argument("--no-write", action="store_true", help="print only")
+    parser.add_argument("--no-write", action="store_true",
+                        help="print only (--quick never writes: docs/ holds a --full run)")
     parser.add_argument("--keep-env", action="store_true",
                         help=f"do not unset {', '.join(SLOWING_ENV)}")  # fmt: skip
     args = parser.parse_args(argv)
@@ -100,7 +101,7 @@ def main(argv=None) -> None:
 
     text = report.markdown(results, quick)
     print(text)
-    if not args.no_write:
+    if not (args.no_write or quick):
         docs = ROOT / "docs"
         docs.mkdir(exist_ok=True)
         scaling.plot(results["scaling"], str(docs / "scaling.png"))

@@ -51,6 +51,12 @@ class Loss:
     def gradient(self, y: np.ndarray, yhat: np.ndarray) -> np.ndarray:
         raise NotImplementedError
 
+    def value_and_gradient(
+        self, y: np.ndarray, yhat: np.ndarray, z: np.ndarray | None = None
+    ) -> tuple[float, np.ndarray]:
+        """Both at once (losses that share work between them override this)."""
+        return self.value(y, yhat, z), self.gradient(y, yhat)
+
     def fused_delta(self, y: np.ndarray, yhat: np.ndarray) -> np.ndarray:
         raise NotImplementedError(f"{self.name} has no fused output gradient")
 
@@ -64,23 +70,39 @@ class Loss:
         return f"{type(self).__name__}()"
 
 
-class SSE(Loss):
-    """L = Σ (y − ŷ)²,  dL/dŷ = 2 (ŷ − y).  James Loy's loss."""
+class SquaredError(Loss):
+    """L = c Σ (ŷ − y)²,  dL/dŷ = 2c (ŷ − y): the three squared losses differ only in c."""
 
-    name = "sse"
+    def coefficient(self, r: np.ndarray) -> float:
+        raise NotImplementedError
 
     def value(self, y, yhat, z=None):
         r = yhat - y
-        return float(np.vdot(r, r))
+        return self.coefficient(r) * float(np.vdot(r, r))
 
     def gradient(self, y, yhat):
-        g = yhat - y
-        g *= 2
-        return g
+        return self.value_and_gradient(y, yhat)[1]
+
+    def value_and_gradient(self, y, yhat, z=None):
+        r = yhat - y
+        c = self.coefficient(r)
+        value = c * float(np.vdot(r, r))
+        if 2 * c != 1:
+            r *= 2 * c
+        return value, r
 
 
-class HalfSSE(Loss):
-    """L = ½ Σ (y − ŷ)²,  dL/dŷ = ŷ − y = −E.  Sunil Ray's loss.
+class SSE(SquaredError):
+    """L = Σ (y − ŷ)²,  dL/dŷ = 2 (ŷ − y).  James Loy's loss (c = 1)."""
+
+    name = "sse"
+
+    def coefficient(self, r):
+        return 1.0
+
+
+class HalfSSE(SquaredError):
+    """L = ½ Σ (y − ŷ)²,  dL/dŷ = ŷ − y = −E.  Sunil Ray's loss (c = ½).
 
     The tutorial's ``E = y − output`` is −dL/dŷ, and its ``d_output = E · slope``
     is −dL/dz: the tutorial adds ``lr · hᵀ d_output`` where gradient descent
@@ -89,27 +111,17 @@ class HalfSSE(Loss):
 
     name = "half_sse"
 
-    def value(self, y, yhat, z=None):
-        r = yhat - y
-        return 0.5 * float(np.vdot(r, r))
-
-    def gradient(self, y, yhat):
-        return yhat - y
+    def coefficient(self, r):
+        return 0.5
 
 
-class MSE(Loss):
-    """L = (1/N) Σ (y − ŷ)²,  dL/dŷ = 2 (ŷ − y) / N, N = number of elements."""
+class MSE(SquaredError):
+    """L = (1/N) Σ (y − ŷ)²,  dL/dŷ = 2 (ŷ − y) / N, N = number of elements (c = 1/N)."""
 
     name = "mse"
 
-    def value(self, y, yhat, z=None):
-        r = yhat - y
-        return float(np.vdot(r, r)) / r.size
-
-    def gradient(self, y, yhat):
-        g = yhat - y
-        g *= 2 / g.size
-        return g
+    def coefficient(self, r):
+        return 1.0 / r.size
 
 
 class MAE(Loss):

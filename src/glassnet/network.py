@@ -205,21 +205,26 @@ class Network:
             a = layer.forward(a, training)
         return a
 
-    def backward(self, y: np.ndarray, loss: losses_module.Loss) -> None:
-        """Backpropagation after :meth:`forward`: fill ``grads`` with dL/dθ.
+    def backward(self, y: np.ndarray, loss: losses_module.Loss) -> float:
+        """Backpropagation after :meth:`forward`: fill ``grads`` with dL/dθ; returns L.
 
         At the output, a fused pair (sigmoid + binary cross-entropy, softmax +
-        categorical cross-entropy) starts from δ = dL/dz directly; every other
-        pair starts from dL/dŷ and goes through the output activation.
+        categorical cross-entropy) starts from δ = dL/dz directly, and L is
+        computed from the logits z; every other pair starts from dL/dŷ and goes
+        through the output activation.
         """
         last = self.layers[-1]
+        more = len(self.layers) > 1
         if self._is_fused(loss):
+            value = loss.value(y, last.a, last.z)
             last.grad_a = None
-            grad = last.backward_delta(loss.fused_delta(y, last.a), len(self.layers) > 1)
+            grad = last.backward_delta(loss.fused_delta(y, last.a), more)
         else:
-            grad = last.backward(loss.gradient(y, last.a), len(self.layers) > 1)
+            value, grad_a = loss.value_and_gradient(y, last.a)
+            grad = last.backward(grad_a, more)
         for i in range(len(self.layers) - 2, -1, -1):
             grad = self.layers[i].backward(grad, i > 0)
+        return value
 
     def loss_value(self, y: np.ndarray, loss: losses_module.Loss) -> float:
         """The loss of the last :meth:`forward` (from the logits where that is stabler)."""
@@ -231,9 +236,7 @@ class Network:
     ) -> float:
         """One forward and one backward pass: returns L and leaves dL/dθ in ``grads``."""
         self.forward(X, training)
-        value = self.loss_value(y, loss)
-        self.backward(y, loss)
-        return value
+        return self.backward(y, loss)
 
     def predict_array(self, X: np.ndarray, chunk_rows: int | None = None) -> np.ndarray:
         """:meth:`forward` in chunks of rows, so memory stays bounded on large X."""

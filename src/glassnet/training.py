@@ -165,6 +165,35 @@ def check_batch_fits(net: Network, rows: int, shuffled: bool = False) -> None:
     )
 
 
+def _finite_weights(params: np.ndarray) -> bool:
+    """Whether every weight is finite: a finite sum settles it in one pass; a
+    non-finite one (NaN, inf, or a sum of huge weights) is looked at entry by entry.
+    Called inside the training loop's errstate, so an overflowing sum is silent."""
+    return math.isfinite(np.add.reduce(params)) or bool(np.isfinite(params).all())
+
+
+def _minibatch_epoch(
+    net: Network, X: np.ndarray, y: np.ndarray, loss: Loss, optimizer: Optimizer,
+    step: int, shuffle: bool,
+) -> float:
+    """One epoch of minibatches (one permutation, one gather per batch when shuffled);
+    returns the mean of the batch losses."""
+    n = X.shape[0]
+    order = net.rng.permutation(n) if shuffle and step < n else None
+    params, grads = [net.params], [net.grads]
+    total, n_batches = 0.0, 0
+    for start in range(0, n, step):
+        if order is None:
+            Xb, yb = X[start : start + step], y[start : start + step]
+        else:
+            idx = order[start : start + step]
+            Xb, yb = X[idx], y[idx]
+        total += net.loss_and_gradients(Xb, yb, loss, training=True)
+        optimizer.step(params, grads)
+        n_batches += 1
+    return total / n_batches
+
+
 def train(
     net: Network,
     X: np.ndarray,
@@ -205,57 +234,56 @@ def train(
     display = [ProgressBar(epochs)] if verbose == 1 else [EpochLogger()] if verbose == 2 else []
     callbacks = list(callbacks) + display
     net.stop_training = False
+    outer_errstate = np.geterr()
     for cb in callbacks:
         if hasattr(cb, "on_train_begin"):
             cb.on_train_begin(net)
 
+    full_batch = step == n and not shuffle
     try:
-        for e in range(epochs):
-            epoch = first_epoch + e
-            if lr_schedule is not None:
-                optimizer.lr = float(lr_schedule(base_lr, epoch))
-            snapshot, previous = previous, snapshot
-            np.copyto(snapshot, net.params)
-            order = net.rng.permutation(n) if shuffle and step < n else None
-            total, n_batches = 0.0, 0
-            # A diverging run overflows somewhere in the batch loop; the check below
-            # reports it as one TrainingDivergedError instead of NumPy warnings.
-            with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-                for start in range(0, n, step):
-                    if order is None:
-                        Xb, yb = X[start : start + step], y[start : start + step]
-                    else:
-                        idx = order[start : start + step]
-                        Xb, yb = X[idx], y[idx]
-                    total += net.loss_and_gradients(Xb, yb, loss, training=True)
+        # A diverging run overflows somewhere in the batch loop; the finiteness check
+        # reports it as one TrainingDivergedError instead of NumPy warnings. (Entered
+        # once, not per epoch: on a tiny network every microsecond of an epoch shows.)
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            for e in range(epochs):
+                epoch = first_epoch + e
+                if lr_schedule is not None:
+                    optimizer.lr = float(lr_schedule(base_lr, epoch))
+                snapshot, previous = previous, snapshot
+                np.copyto(snapshot, net.params)
+                if full_batch:
+                    epoch_loss = net.loss_and_gradients(X, y, loss, training=True)
                     optimizer.step(params, grads)
-                    n_batches += 1
-            logs: dict[str, Any] = {"loss": total / n_batches}
-
-            if not (math.isfinite(logs["loss"]) and np.isfinite(net.params).all()):
-                back_to = epoch - 1 if e > 0 else epoch
-                np.copyto(net.params, previous if e > 0 else snapshot)
-                raise TrainingDivergedError(
-                    f"Training diverged at epoch {epoch}: the {loss.name} loss became "
-                    f"{logs['loss']} (or a weight became NaN/inf). The weights were rolled "
-                    f"back to the start of epoch {back_to}, the last with a finite loss. Try "
-                    f"a smaller learning rate than lr={optimizer.lr:g}, or scale the inputs."
-                )
-
-            if metric_fns:
-                yhat = net.predict_array(X)
-                for name, fn in metric_fns.items():
-                    logs[name] = fn(y, yhat)
-            if validation_data is not None:
-                Xv, yv = validation_data
-                val = net.evaluate_arrays(Xv, yv, loss, list(metric_fns))
-                logs.update({f"val_{k}": v for k, v in val.items()})
-            logs["lr"] = optimizer.lr
-
-            history.record(epoch, logs)
-            stop = [cb.on_epoch_end(epoch, dict(logs)) for cb in callbacks]
-            if any(stop) or net.stop_training:
-                break
+                else:
+                    epoch_loss = _minibatch_epoch(net, X, y, loss, optimizer, step, shuffle)
+                if not (math.isfinite(epoch_loss) and _finite_weights(net.params)):
+                    back_to = epoch - 1 if e > 0 else epoch
+                    np.copyto(net.params, previous if e > 0 else snapshot)
+                    raise TrainingDivergedError(
+                        f"Training diverged at epoch {epoch}: the {loss.name} loss became "
+                        f"{epoch_loss} (or a weight became NaN/inf). The weights were rolled "
+                        f"back to the start of epoch {back_to}, the last with a finite loss. "
+                        f"Try a smaller learning rate than lr={optimizer.lr:g}, or scale the "
+                        f"inputs."
+                    )
+                logs: dict[str, Any] = {"loss": epoch_loss}
+                if metric_fns:
+                    yhat = net.predict_array(X)
+                    for name, fn in metric_fns.items():
+                        logs[name] = fn(y, yhat)
+                if validation_data is not None:
+                    Xv, yv = validation_data
+                    val = net.evaluate_arrays(Xv, yv, loss, list(metric_fns))
+                    logs.update({f"val_{k}": v for k, v in val.items()})
+                logs["lr"] = optimizer.lr
+                history.record(epoch, logs)
+                if callbacks:
+                    with np.errstate(**outer_errstate):  # the caller's settings for its code
+                        stop = [cb.on_epoch_end(epoch, dict(logs)) for cb in callbacks]
+                    if any(stop):
+                        break
+                if net.stop_training:
+                    break
     except BaseException:
         for cb in display:  # close the progress bar before the error shows
             cb.on_train_end(net)
