@@ -22,6 +22,7 @@ training step allocates nothing large. ``layer.z``, ``layer.a``, ``layer.delta``
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -308,6 +309,35 @@ class Dropout(Layer):
 
     def __repr__(self) -> str:
         return f"Dropout({self.rate:g})"
+
+
+def connect(layers: Sequence[Layer]) -> list[Layer]:
+    """Check that ``layers`` form a chain, input to output, and size the layers that
+    take their width from the layer before (Dropout). Returns them as a list."""
+    layers = list(layers)
+    if not layers:
+        raise ValueError("A Network needs at least one layer, but the list is empty.")
+    for i, layer in enumerate(layers):
+        if not isinstance(layer, Layer):
+            raise TypeError(
+                f"Layer {i + 1} must be a glassnet layer (e.g. gn.Dense(4, 3)), but got "
+                f"{type(layer).__name__}: {layer!r}."
+            )
+    if getattr(layers[0], "n_inputs", 0) is None:
+        raise ValueError(
+            f"Layer 1 ({layers[0]!r}) takes its width from the layer before it; as the "
+            f"first layer, give it one, e.g. gn.Dropout(0.2, n_units=4)."
+        )
+    for prev, nxt in zip(layers, layers[1:]):
+        if nxt.n_inputs is None:
+            nxt.build(prev.n_units)
+    for i, (prev, nxt) in enumerate(zip(layers, layers[1:]), start=1):
+        if prev.n_units != nxt.n_inputs:
+            raise ValueError(
+                f"Layer {i} ({prev!r}) outputs {prev.n_units} unit(s) but layer {i + 1} "
+                f"({nxt!r}) expects {nxt.n_inputs} input(s); they must be equal."
+            )
+    return layers
 
 
 #: layer ``type`` in :meth:`Layer.get_config` → class (the allow-list for model files)

@@ -29,14 +29,14 @@ import numpy as np
 from glassnet import losses as losses_module
 from glassnet import metrics as metrics_module
 from glassnet import optimizers as optimizers_module
-from glassnet.layers import Dense, Layer
+from glassnet.layers import Dense, Layer, connect
 from glassnet.resources import check_fits
 from glassnet.schedules import Schedule
 from glassnet.training import Callback, History, check_fit_options, hold_out, train
 from glassnet.validation import (
-    as_array,
     check_positive_float,
     check_positive_int,
+    check_weight_pair,
     check_X,
     check_y,
 )
@@ -59,29 +59,7 @@ class Network:
     """
 
     def __init__(self, layers: Sequence[Layer], seed: int | None = None, dtype: str = "float64"):
-        layers = list(layers)
-        if not layers:
-            raise ValueError("A Network needs at least one layer, but the list is empty.")
-        for i, layer in enumerate(layers):
-            if not isinstance(layer, Layer):
-                raise TypeError(
-                    f"Layer {i + 1} must be a glassnet layer (e.g. gn.Dense(4, 3)), but got "
-                    f"{type(layer).__name__}: {layer!r}."
-                )
-        if getattr(layers[0], "n_inputs", 0) is None:
-            raise ValueError(
-                f"Layer 1 ({layers[0]!r}) takes its width from the layer before it; as the "
-                f"first layer, give it one, e.g. gn.Dropout(0.2, n_units=4)."
-            )
-        for prev, nxt in zip(layers, layers[1:]):
-            if nxt.n_inputs is None:  # width-preserving layers (Dropout) follow the layer before
-                nxt.build(prev.n_units)
-        for i, (prev, nxt) in enumerate(zip(layers, layers[1:]), start=1):
-            if prev.n_units != nxt.n_inputs:
-                raise ValueError(
-                    f"Layer {i} ({prev!r}) outputs {prev.n_units} unit(s) but layer {i + 1} "
-                    f"({nxt!r}) expects {nxt.n_inputs} input(s); they must be equal."
-                )
+        layers = connect(layers)
         key = str(np.dtype(dtype)) if not isinstance(dtype, str) else dtype
         if key not in _DTYPES:
             raise ValueError(f"dtype must be 'float64' or 'float32', but got {dtype!r}.")
@@ -159,33 +137,10 @@ class Network:
                 f"set_weights expects a list of {len(dense)} (W, b) pair(s), one per Dense "
                 f"layer, but got {got}."
             )
-        staged = []
-        for i, (layer, pair) in enumerate(zip(dense, weights), start=1):
-            if not isinstance(pair, (list, tuple)) or len(pair) not in (1, 2):
-                raise ValueError(f"Entry {i} of set_weights must be a (W, b) pair, got {pair!r}.")
-            W = as_array(pair[0], f"W of layer {i}", self.dtype)
-            b = pair[1] if len(pair) == 2 else None
-            if W.shape != (layer.n_inputs, layer.n_units):
-                raise ValueError(
-                    f"W of layer {i} ({layer!r}) must have shape "
-                    f"{(layer.n_inputs, layer.n_units)}, but the given array has shape {W.shape}."
-                )
-            if b is not None:
-                b = as_array(b, f"b of layer {i}", self.dtype)
-                if not layer.use_bias:
-                    raise ValueError(f"Layer {i} ({layer!r}) has no bias, but a bias was given.")
-                if b.shape not in ((layer.n_units,), (1, layer.n_units)):
-                    raise ValueError(
-                        f"b of layer {i} ({layer!r}) must have shape ({layer.n_units},) or "
-                        f"(1, {layer.n_units}), but the given array has shape {b.shape}."
-                    )
-                b = b.reshape(-1)
-            elif layer.use_bias:
-                raise ValueError(f"Layer {i} ({layer!r}) has a bias, but None was given for it.")
-            for name, arr in (("W", W), ("b", b)):
-                if arr is not None and not np.isfinite(arr).all():
-                    raise ValueError(f"{name} of layer {i} contains NaN or inf.")
-            staged.append((layer, W, b))
+        staged = [
+            (layer, *check_weight_pair(pair, i, layer, self.dtype))
+            for i, (layer, pair) in enumerate(zip(dense, weights), start=1)
+        ]
         for layer, W, b in staged:
             layer.W[...] = W
             if b is not None:
@@ -356,10 +311,10 @@ class Network:
             raise ValueError(f"verbose must be 0, 1 or 2, but got {verbose!r}.")
         check_fit_options(weight_decay, validation_split, validation_data, lr_schedule)
         loss_obj = losses_module.get(loss)
-        optimizer_obj = self._resolve_optimizer(optimizer, lr, weight_decay)
-        metric_names = [m for m in metrics]
+        optimizer_obj = optimizers_module.for_fit(optimizer, lr, weight_decay, self.optimizer)
+        metric_names = list(metrics)
         for name in metric_names:
-            metrics_module.get(name)
+            metrics_module.get(name)  # refuses an unknown name before any work
         X = self._check_X(X)
         y = self._check_y(y, X.shape[0], loss_obj)
         val = None
@@ -372,45 +327,11 @@ class Network:
             val = (Xv, self._check_y(validation_data[1], Xv.shape[0], loss_obj))
         self.loss, self.optimizer = loss_obj, optimizer_obj
         return train(
-            self,
-            X,
-            y,
-            epochs=epochs,
-            loss=loss_obj,
-            optimizer=optimizer_obj,
-            batch_size=batch_size,
-            shuffle=bool(shuffle),
-            validation_data=val,
-            metrics=metric_names,
-            callbacks=list(callbacks),
-            verbose=verbose,
-            history=self.history,
-            lr_schedule=lr_schedule,
-        )
-
-    def _resolve_optimizer(
-        self, optimizer: Any, lr: float | None, weight_decay: float | None = None
-    ) -> optimizers_module.Optimizer:
-        if isinstance(optimizer, optimizers_module.Optimizer):
-            if lr is not None and lr != optimizer.lr:
-                raise ValueError(
-                    f"lr={lr} was given to fit, but the optimizer object already has "
-                    f"lr={optimizer.lr}; give the learning rate in one place."
-                )
-            if weight_decay is not None and weight_decay != optimizer.weight_decay:
-                raise ValueError(
-                    f"weight_decay={weight_decay} was given to fit, but the optimizer object "
-                    f"already has weight_decay={optimizer.weight_decay}; give it in one place."
-                )
-            return optimizer
-        fresh = optimizers_module.get(optimizer, lr)
-        if weight_decay is not None:
-            fresh.weight_decay = float(weight_decay)
-        current = self.optimizer
-        same = current is not None and type(current) is type(fresh) and current.lr == fresh.lr
-        if same and weight_decay is not None:
-            same = current.weight_decay == fresh.weight_decay
-        return current if same else fresh
+            self, X, y, epochs=epochs, loss=loss_obj, optimizer=optimizer_obj,
+            batch_size=batch_size, shuffle=bool(shuffle), validation_data=val,
+            metrics=metric_names, callbacks=list(callbacks), verbose=verbose,
+            history=self.history, lr_schedule=lr_schedule,
+        )  # fmt: skip
 
     def save(self, path: str | os.PathLike) -> None:
         """Save the whole network to one file; see :func:`glassnet.io.save`.

@@ -245,3 +245,33 @@ def get(spec: str | Optimizer, lr: float | None = None) -> Optimizer:
         if key in OPTIMIZERS:
             return OPTIMIZERS[key](lr=lr)
     return resolve(OPTIMIZERS, spec, "optimizer", Optimizer)
+
+
+def for_fit(
+    spec: str | Optimizer,
+    lr: float | None,
+    weight_decay: float | None,
+    current: Optimizer | None,
+) -> Optimizer:
+    """The optimizer a ``fit`` call trains with.
+
+    An object is used as it is (a conflicting ``lr`` or ``weight_decay`` is
+    refused rather than silently overridden). A name gives a fresh optimizer,
+    unless ``current`` (the network's last one) has the same kind and settings:
+    then its state (momenta, step counts) carries on, so two fits train as one.
+    """
+    if isinstance(spec, Optimizer):
+        for name, given in (("lr", lr), ("weight_decay", weight_decay)):
+            if given is not None and given != getattr(spec, name):
+                raise ValueError(
+                    f"{name}={given} was given to fit, but the optimizer object already has "
+                    f"{name}={getattr(spec, name)}; give it in one place."
+                )
+        return spec
+    fresh = get(spec, lr)
+    if weight_decay is not None:
+        fresh.weight_decay = float(weight_decay)
+    same = current is not None and type(current) is type(fresh) and current.lr == fresh.lr
+    if same and weight_decay is not None:
+        same = current.weight_decay == fresh.weight_decay
+    return current if same else fresh

@@ -192,3 +192,35 @@ def check_positive_float(value: Any, name: str) -> float:
     ):
         raise ValueError(f"{name} must be a positive finite number, but got {value!r}.")
     return float(value)
+
+
+def check_weight_pair(
+    pair: Any, i: int, layer: Any, dtype: np.dtype
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """``(W, b)`` for Dense layer ``i`` as arrays of ``dtype``, shapes checked.
+
+    ``b`` may be (n_units,) or the tutorials' (1, n_units), and must be None
+    exactly when the layer has no bias.
+    """
+    if not isinstance(pair, (list, tuple)) or len(pair) not in (1, 2):
+        raise ValueError(f"Entry {i} of set_weights must be a (W, b) pair, got {pair!r}.")
+    W = as_array(pair[0], f"W of layer {i}", dtype)
+    b = pair[1] if len(pair) == 2 else None
+    if W.shape != (layer.n_inputs, layer.n_units):
+        raise ValueError(
+            f"W of layer {i} ({layer!r}) must have shape {(layer.n_inputs, layer.n_units)}, "
+            f"but the given array has shape {W.shape}."
+        )
+    if b is None:
+        if layer.use_bias:
+            raise ValueError(f"Layer {i} ({layer!r}) has a bias, but None was given for it.")
+        return W, None
+    if not layer.use_bias:
+        raise ValueError(f"Layer {i} ({layer!r}) has no bias, but a bias was given.")
+    b = as_array(b, f"b of layer {i}", dtype)
+    if b.shape not in ((layer.n_units,), (1, layer.n_units)):
+        raise ValueError(
+            f"b of layer {i} ({layer!r}) must have shape ({layer.n_units},) or "
+            f"(1, {layer.n_units}), but the given array has shape {b.shape}."
+        )
+    return W, b.reshape(-1)
