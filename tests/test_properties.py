@@ -8,9 +8,9 @@ from hypothesis import strategies as st
 import glassnet as gn
 from finite_differences import numeric_gradient
 from glassnet.activations import ACTIVATIONS
+from problems import data_for
 
 KINKED = {"relu", "leaky_relu", "elu"}
-LOSS_FOR_OUTPUT = {"softmax": "categorical_crossentropy", "sigmoid": "binary_crossentropy"}
 
 
 @st.composite
@@ -30,20 +30,6 @@ def networks(draw, dtype="float64"):
     ]
     seed = draw(st.integers(0, 2**32 - 1))
     return gn.Network(layers, seed=seed, dtype=dtype), seed
-
-
-def data_for(net, seed, n):
-    rng = np.random.default_rng(seed)
-    X = rng.normal(size=(n, net.n_inputs))
-    output = net.layers[-1].activation.name
-    loss = LOSS_FOR_OUTPUT.get(output, "mse")
-    if loss == "categorical_crossentropy":
-        y = np.eye(net.n_outputs)[rng.integers(0, net.n_outputs, size=n)]
-    elif loss == "binary_crossentropy":
-        y = rng.integers(0, 2, size=(n, net.n_outputs)).astype(float)
-    else:
-        y = rng.normal(size=(n, net.n_outputs))
-    return X, y, loss
 
 
 @settings(max_examples=60, deadline=None)

@@ -19,8 +19,8 @@ from hypothesis import strategies as st
 import glassnet as gn
 from glassnet.activations import ACTIVATIONS
 from glassnet.optimizers import OPTIMIZERS
+from problems import data_for
 
-LOSS_FOR_OUTPUT = {"softmax": "categorical_crossentropy", "sigmoid": "binary_crossentropy"}
 OPTIMIZER_NAMES = sorted({cls.name for cls in OPTIMIZERS.values()})
 SETTINGS = settings(max_examples=25, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow])
@@ -51,19 +51,6 @@ def build(spec):
         for entry in spec["layers"]
     ]
     return gn.Network(layers, seed=spec["seed"], dtype=spec["dtype"])
-
-
-def data_for(net, seed, n=12):
-    rng = np.random.default_rng(seed)
-    X = rng.normal(size=(n, net.n_inputs))
-    loss = LOSS_FOR_OUTPUT.get(net.layers[-1].activation.name, "mse")
-    if loss == "categorical_crossentropy":
-        y = np.eye(net.n_outputs)[rng.integers(0, net.n_outputs, size=n)]
-    elif loss == "binary_crossentropy":
-        y = rng.integers(0, 2, size=(n, net.n_outputs)).astype(float)
-    else:
-        y = rng.normal(size=(n, net.n_outputs))
-    return X, y, loss
 
 
 def fit_quietly(net, X, y, **kwargs):
