@@ -175,16 +175,22 @@ class Dense(Layer):
         return self.n_inputs * self.n_units + (self.n_units if self.use_bias else 0)
 
     # -- math ---------------------------------------------------------------
-    def work_array(self, name: str, n_rows: int, n_columns: int) -> np.ndarray:
-        """The (n_rows, n_columns) array kept for ``name`` ("z", "a", "delta", "grad_x").
+    def work_arrays(self, kind: str, n_rows: int) -> tuple[np.ndarray, np.ndarray]:
+        """The arrays a pass of ``n_rows`` rows writes into: ``"forward"`` gives (z, a),
+        ``"backward"`` gives (δ, dL/dx).
 
         Made on first use and again only when the batch size changes, so every
         batch of a fit writes into the same memory.
         """
-        array = self._work.get(name)
-        if array is None or array.shape[0] != n_rows:
-            array = self._work[name] = np.empty((n_rows, n_columns), dtype=self._W.dtype)
-        return array
+        arrays = self._work.get(kind)
+        if arrays is None or arrays[0].shape[0] != n_rows:
+            second = self.n_units if kind == "forward" else self.n_inputs
+            dtype = self._W.dtype
+            arrays = self._work[kind] = (
+                np.empty((n_rows, self.n_units), dtype=dtype),
+                np.empty((n_rows, second), dtype=dtype),
+            )
+        return arrays
 
     def __getstate__(self) -> dict[str, Any]:
         # work arrays are scratch: a pickle (or a copy) starts without them
@@ -192,13 +198,13 @@ class Dense(Layer):
 
     def forward(self, x, training=False):
         """z = x W + b;  a = f(z)."""
-        n = x.shape[0]
-        z = np.dot(x, self._W, out=self.work_array("z", n, self.n_units))
+        z_out, a_out = self.work_arrays("forward", x.shape[0])
+        z = np.dot(x, self._W, out=z_out)
         if self._b is not None:
             z += self._b
         self.x, self.z = x, z
         if self._forward_takes_out:
-            self.a = self._activation.forward(z, out=self.work_array("a", n, self.n_units))
+            self.a = self._activation.forward(z, out=a_out)
         else:
             self.a = self._activation.forward(z)
         return self.a
@@ -207,7 +213,7 @@ class Dense(Layer):
         """From dL/da: δ = dL/da ⊙ f'(z), then :meth:`backward_delta`."""
         self.grad_a = grad_out
         if self._backward_takes_out:
-            out = self.work_array("delta", grad_out.shape[0], self.n_units)
+            out = self.work_arrays("backward", grad_out.shape[0])[0]
             delta = self._activation.backward(grad_out, self.z, self.a, out=out)
         else:
             delta = self._activation.backward(grad_out, self.z, self.a)
@@ -221,7 +227,7 @@ class Dense(Layer):
             np.add.reduce(delta, axis=0, out=self.db)  # Σ over the samples
         if not need_input_grad:
             return None
-        grad_x = self.work_array("grad_x", delta.shape[0], self.n_inputs)
+        grad_x = self.work_arrays("backward", delta.shape[0])[1]
         return np.dot(delta, self._W.T, out=grad_x)
 
     def get_config(self):

@@ -47,7 +47,10 @@ class Optimizer:
         for i, (theta, g) in enumerate(zip(params, grads)):
             if self.weight_decay:
                 g = g + self.weight_decay * theta
-            self.update(theta, g, self.state.setdefault(i, {}))
+            state = self.state.get(i)
+            if state is None:
+                state = self.state[i] = {}
+            self.update(theta, g, state)
 
     def update(self, theta: np.ndarray, g: np.ndarray, state: dict[str, Any]) -> None:
         raise NotImplementedError
