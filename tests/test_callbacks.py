@@ -184,3 +184,16 @@ def test_epoch_logger_writes_to_its_stream():
     stream = io.StringIO()
     EpochLogger(stream).on_epoch_end(7, {"loss": 0.5})
     assert stream.getvalue() == "epoch      7  loss=0.5\n"
+
+
+def test_early_stopping_on_the_training_loss_restores_the_weights_that_gave_it():
+    # Full batch, the training loss of epoch e is measured before that epoch's update,
+    # so the weights behind the best loss are those at the start of the best epoch.
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(30, 3)), rng.normal(size=(30, 1))
+    net = gn.Network([gn.Dense(3, 6, "tanh", init="xavier"), gn.Dense(6, 1, "linear")], seed=1)
+    stop = gn.EarlyStopping(monitor="loss", patience=2)
+    net.fit(X, y, epochs=60, loss="mse", optimizer="gd", lr=3.0, callbacks=[stop])
+    assert stop.best_epoch is not None
+    restored = net.evaluate(X, y, loss="mse", metrics=())["loss"]
+    assert restored == pytest.approx(stop.best, rel=1e-12)

@@ -168,6 +168,15 @@ def model(tmp_path_factory):
     return path
 
 
+def _labelled_rows(path):
+    """Rows as load_csv counts them, or None where the labels themselves are unreadable
+    (predict ignores the label column, so such a file may still predict fine)."""
+    try:
+        return len(load_csv(path, target="y").y)
+    except ValueError:
+        return None
+
+
 @settings(max_examples=60, **FUZZ)
 @given(text=st.one_of(numeric_tables(), csv_texts()), proba=st.booleans())
 def test_cli_predict_on_fuzzed_csv(model, text, proba):
@@ -179,7 +188,7 @@ def test_cli_predict_on_fuzzed_csv(model, text, proba):
         if status == 0:
             with open(out, newline="") as f:
                 table = list(csv.reader(f))
-            n_rows = len(load_csv(data, target="y").y) if "y" in text else None
+            n_rows = _labelled_rows(data) if "y" in text else None
             assert table[0][0] and len(table) >= 2
             if n_rows is not None:
                 assert len(table) == n_rows + 1

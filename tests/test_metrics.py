@@ -27,3 +27,9 @@ def test_regression_metrics_match_scikit_learn():
 def test_unknown_metric():
     with pytest.raises(ValueError, match="Unknown metric 'auc'"):
         metrics.get("auc")
+
+
+def test_accuracy_of_several_independent_labels_is_elementwise():
+    y = np.array([[1.0, 0.0, 1.0], [0.0, 0.0, 1.0], [1.0, 1.0, 0.0]])
+    yhat = np.array([[0.9, 0.2, 0.8], [0.1, 0.7, 0.9], [0.6, 0.4, 0.1]])
+    assert metrics.accuracy(y, yhat) == pytest.approx(7 / 9)  # two of nine labels wrong

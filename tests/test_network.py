@@ -123,7 +123,7 @@ def test_fit_returns_history_with_one_loss_per_epoch_and_val_loss():
     assert set(hist.history) == {"loss", "val_loss", "mae", "val_mae"}
 
 
-def test_minibatch_history_is_the_mean_of_the_batch_losses():
+def test_minibatch_history_is_the_row_weighted_mean_of_the_batch_losses():
     rng = np.random.default_rng(1)
     X, y = rng.normal(size=(6, 4)), rng.random(size=(6, 1))
     net = tutorial_net(seed=0)
@@ -134,7 +134,8 @@ def test_minibatch_history_is_the_mean_of_the_batch_losses():
     first = check.evaluate(X[:4], y[:4], loss="mse", metrics=())["loss"]
     check.fit(X[:4], y[:4], epochs=1, loss="mse", lr=0.1)
     second = check.evaluate(X[4:], y[4:], loss="mse", metrics=())["loss"]
-    assert hist.loss[0] == pytest.approx((first + second) / 2, rel=1e-12)
+    # batches of 4 and 2 rows: the epoch's figure is the mean over its 6 samples
+    assert hist.loss[0] == pytest.approx((4 * first + 2 * second) / 6, rel=1e-12)
 
 
 def test_callback_can_stop_training():
@@ -223,3 +224,40 @@ def test_deep_network_learns_xor():
     )
     net.fit(X, y, epochs=500, loss="binary_crossentropy", optimizer="adam", lr=0.02)
     assert net.evaluate(X, y)["accuracy"] == 1.0
+
+
+def test_a_layer_object_belongs_to_one_network():
+    layers = [gn.Dense(3, 4, "tanh"), gn.Dense(4, 1, "linear")]
+    gn.Network(layers, seed=0)
+    with pytest.raises(ValueError, match="already belongs to another Network"):
+        gn.Network(layers, seed=1)
+    shared = gn.Dense(4, 4, "tanh")
+    with pytest.raises(ValueError, match="Layer 3 .* is the same object as an earlier layer"):
+        gn.Network([gn.Dense(3, 4), shared, shared, gn.Dense(4, 1)])
+
+
+def test_metrics_and_loss_describe_the_same_forward_pass():
+    rng = np.random.default_rng(4)
+    X, y = rng.normal(size=(20, 3)), rng.normal(size=(20, 1))
+    net = gn.Network([gn.Dense(3, 5, "tanh", init="xavier"), gn.Dense(5, 1, "linear")], seed=0)
+    hist = net.fit(X, y, epochs=4, loss="mse", metrics=["mse"], lr=0.05)
+    np.testing.assert_allclose(hist.metrics["mse"], hist.loss, rtol=1e-12)
+    minibatch = net.fit(X, y, epochs=2, loss="mse", metrics=["mse"], batch_size=6, lr=0.05)
+    np.testing.assert_allclose(minibatch.metrics["mse"][-2:], minibatch.loss[-2:], rtol=1e-12)
+
+
+def test_divergence_resets_the_optimizer_so_a_retry_starts_clean():
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(20, 3)) * 10, rng.normal(size=(20, 1)) * 100
+    net = gn.Network([gn.Dense(3, 8, "relu", init="he"), gn.Dense(8, 1, "linear")], seed=0)
+    with pytest.raises(gn.TrainingDivergedError, match="optimizer's state was reset"):
+        net.fit(X, y, epochs=200, lr=0.05, loss="sse", optimizer="momentum")
+    assert net.optimizer.state == {}
+
+
+def test_evaluate_reports_accuracy_for_classifiers_only():
+    X = np.random.default_rng(0).normal(size=(6, 2))
+    regressor = gn.Network([gn.Dense(2, 3, "tanh"), gn.Dense(3, 1, "linear")], seed=0)
+    assert set(regressor.evaluate(X, np.zeros(6))) == {"loss"}
+    classifier = gn.Network([gn.Dense(2, 3, "tanh"), gn.Dense(3, 1, "sigmoid")], seed=0)
+    assert set(classifier.evaluate(X, np.zeros(6))) == {"loss", "accuracy"}

@@ -212,3 +212,13 @@ def test_missing_matplotlib_names_the_extra(monkeypatch):
     monkeypatch.setitem(sys.modules, "matplotlib.figure", None)
     with pytest.raises(ImportError, match=r"pip install glassnet\[plot\]"):
         gp.loss_curve([1.0])
+
+
+def test_activation_histograms_leave_the_cached_forward_values_as_they_were():
+    net = gn.Network([gn.Dense(2, 4, "tanh"), gn.Dense(4, 1, "sigmoid")], seed=0)
+    X = np.random.default_rng(0).normal(size=(5, 2))
+    net.forward(X)
+    before = [layer.a.copy() for layer in net.layers]
+    gp.activation_histograms(net, X + 1.0)  # same number of rows: same work arrays
+    for layer, a in zip(net.layers, before):
+        np.testing.assert_array_equal(layer.a, a)

@@ -136,3 +136,11 @@ def test_inputs_are_never_modified_and_lists_pandas_like_and_ints_work(net):
     np.testing.assert_array_equal(X, X_before)
     np.testing.assert_array_equal(X_f, X_f_before)
     assert net.predict(X[::2]).shape == (2, 1)  # a non-contiguous view
+
+
+def test_class_labels_with_a_squared_loss_get_a_hint():
+    net = gn.Network([gn.Dense(2, 3, "softmax")], seed=0)
+    with pytest.raises(ValueError, match="loss='categorical_crossentropy', which one-hot"):
+        net.fit(np.ones((4, 2)), [0, 1, 2, 1], epochs=1)
+    with pytest.raises(ValueError, match=r"pass it 1-D \(y.ravel\(\)\)"):
+        net.fit(np.ones((4, 2)), [[0], [1], [2], [1]], loss="categorical_crossentropy", epochs=1)

@@ -83,17 +83,20 @@ class Linear(Activation):
 class Sigmoid(Activation):
     """a = 1 / (1 + e^(-z));  f'(z) = a (1 − a).
 
-    Computed as ½(1 + tanh(z/2)), the same function written so that ``exp``
-    never overflows for large negative ``z``.
+    Computed as written, the tutorials' own formula, with −z first capped at
+    the largest exponent the dtype can take (709 in float64, 88 in float32):
+    below z ≈ −709, a is 0 to within the smallest normal number anyway, and
+    ``exp`` never overflows.
     """
 
     name = "sigmoid"
 
     def forward(self, z, out=None):
-        a = np.multiply(z, 0.5, out=out)
-        np.tanh(a, out=a)
-        a *= 0.5
-        a += 0.5
+        a = np.negative(z, out=out)
+        np.minimum(a, 709.0 if a.itemsize == 8 else 88.0, out=a)  # float64 / float32
+        np.exp(a, out=a)
+        a += 1
+        np.reciprocal(a, out=a)
         return a
 
     def derivative(self, z, a):

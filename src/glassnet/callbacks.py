@@ -60,7 +60,9 @@ class EarlyStopping(Callback):
     otherwise. Training stops after ``patience`` epochs in a row without an
     improvement. With ``restore_best_weights`` (the default) the network ends
     with the weights of the best epoch, whether it stopped early or ran out of
-    epochs. Only the weights are restored; the optimizer's state and the
+    epochs: for a ``val_`` figure the weights after that epoch's updates, for a
+    training figure (measured before each update) those at its start. Only the
+    weights are restored; the optimizer's state and the
     history keep the later epochs.
 
     After ``fit``: ``best`` (the best value), ``best_epoch``, and
@@ -123,13 +125,22 @@ class EarlyStopping(Callback):
         if self._improved(value):
             self.best, self.best_epoch, self.wait = value, epoch, 0
             if self.restore_best_weights and self.network is not None:
-                self.best_params = self.network.params.copy()
+                self.best_params = self._weights_behind_the_value().copy()
             return False
         self.wait += 1
         if self.wait >= self.patience:
             self.stopped_epoch = epoch
             return True
         return False
+
+    def _weights_behind_the_value(self) -> np.ndarray:
+        """Validation figures come after the epoch's updates; training figures come
+        from each batch's forward pass, before its update, so (exactly so for full
+        batch) from the weights at the start of the epoch."""
+        net = self.network
+        if self.monitor.startswith("val_") or net.epoch_start_params is None:
+            return net.params
+        return net.epoch_start_params
 
     def on_train_end(self, network):
         if self.restore_best_weights and self.best_params is not None:

@@ -36,6 +36,8 @@ class Layer:
 
     n_inputs: int
     n_units: int
+    #: set when a Network adopts the layer (a layer belongs to one network)
+    in_network: bool = False
 
     def param_shapes(self) -> dict[str, tuple[int, ...]]:
         """Name → shape of each parameter, in storage order."""
@@ -328,6 +330,17 @@ def connect(layers: Sequence[Layer]) -> list[Layer]:
             raise TypeError(
                 f"Layer {i + 1} must be a glassnet layer (e.g. gn.Dense(4, 3)), but got "
                 f"{type(layer).__name__}: {layer!r}."
+            )
+        # a layer holds views into its network's weights: it cannot serve two places
+        if any(layer is other for other in layers[:i]):
+            raise ValueError(
+                f"Layer {i + 1} ({layer!r}) is the same object as an earlier layer; give "
+                f"each position its own layer, e.g. a new gn.Dense(...)."
+            )
+        if layer.in_network:
+            raise ValueError(
+                f"Layer {i + 1} ({layer!r}) already belongs to another Network and holds "
+                f"views into that network's weights; build new layers for a new network."
             )
     if getattr(layers[0], "n_inputs", 0) is None:
         raise ValueError(

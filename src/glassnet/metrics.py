@@ -3,7 +3,8 @@
 Each takes ``y`` (n_samples, n_outputs) and ``yhat`` of the same shape and
 returns a float.
 
-- ``accuracy``: one output → ŷ ≥ 0.5 is class 1; several outputs → argmax.
+- ``accuracy``: one-hot targets → argmax; one output or several 0/1 labels →
+  each ŷ ≥ 0.5 is a 1.
 - ``mae`` = mean |y − ŷ|,  ``mse`` = mean (y − ŷ)²,  ``rmse`` = √mse.
 - ``r2`` = 1 − Σ(y − ŷ)² / Σ(y − ȳ)², averaged over outputs (scikit-learn's
   ``r2_score`` with uniform averaging).
@@ -21,9 +22,12 @@ import numpy as np
 
 
 def accuracy(y: np.ndarray, yhat: np.ndarray) -> float:
-    if y.shape[1] == 1:
-        return float(np.mean((yhat[:, 0] >= 0.5) == (y[:, 0] >= 0.5)))
-    return float(np.mean(np.argmax(yhat, axis=1) == np.argmax(y, axis=1)))
+    """Share of right answers: argmax against argmax when every target row is a
+    class distribution (one-hot rows summing to 1); otherwise (one output, or
+    several independent 0/1 labels) each output thresholded at 0.5."""
+    if y.shape[1] > 1 and np.allclose(y.sum(axis=1), 1) and (y >= 0).all():
+        return float(np.mean(np.argmax(yhat, axis=1) == np.argmax(y, axis=1)))
+    return float(np.mean((yhat >= 0.5) == (y >= 0.5)))
 
 
 def mae(y: np.ndarray, yhat: np.ndarray) -> float:

@@ -71,11 +71,16 @@ class Network:
         self.optimizer: optimizers_module.Optimizer | None = None
         self.history = History()
         self.stop_training = False
+        #: the last forward pass's output (a work array: the next pass overwrites it)
+        self.output: np.ndarray | None = None
+        #: during fit, the weights at the start of the current epoch
+        self.epoch_start_params: np.ndarray | None = None
         #: free-form JSON-ready facts saved with the model (feature scaling, names, ...)
         self.metadata: dict[str, Any] = {}
         self._allocate()
         for layer in self.layers:
             layer.initialize(self.rng)
+            layer.in_network = True
 
     def _allocate(self) -> None:
         """One flat buffer for all parameters, one for all gradients; layers get views."""
@@ -158,6 +163,7 @@ class Network:
         a = X
         for layer in self.layers:
             a = layer.forward(a, training)
+        self.output = a
         return a
 
     def backward(self, y: np.ndarray, loss: losses_module.Loss) -> float:
@@ -352,13 +358,18 @@ class Network:
         X: Any,
         y: Any,
         loss: str | losses_module.Loss | None = None,
-        metrics: Sequence[str] = ("accuracy",),
+        metrics: Sequence[str] | None = None,
     ) -> dict[str, float]:
         """``{"loss": L, metric: value, ...}`` on (X, y).
 
-        ``loss`` defaults to the one of the last ``fit`` (mse if never fitted).
+        ``loss`` defaults to the one of the last ``fit`` (mse if never fitted);
+        ``metrics`` to accuracy for a classifier (sigmoid or softmax output) and
+        none for a regressor.
         """
         loss_obj = losses_module.get(loss if loss is not None else (self.loss or "mse"))
+        if metrics is None:
+            output = getattr(getattr(self.layers[-1], "activation", None), "name", None)
+            metrics = ("accuracy",) if output in ("sigmoid", "softmax") else ()
         metric_names = list(metrics)
         for name in metric_names:
             metrics_module.get(name)

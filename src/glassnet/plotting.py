@@ -268,7 +268,11 @@ def activation_histograms(net: Network, X: Any, bins: int = 30) -> Figure:
     afterwards.
     """
     X = net._check_X(X)
-    saved = [(layer.x, layer.z, layer.a) for layer in net.dense_layers]
+    # copies: the forward pass below writes into the very arrays the layers hold
+    saved = [
+        tuple(None if v is None else v.copy() for v in (layer.x, layer.z, layer.a))
+        for layer in net.dense_layers
+    ]
     try:
         net.forward(X)
         outputs = [layer.a.copy() for layer in net.dense_layers]

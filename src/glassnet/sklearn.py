@@ -241,7 +241,7 @@ class GlassClassifier(ClassifierMixin, _GlassBase):
         seeded by ``random_state``); stop once their loss has not improved for
         ``n_iter_no_change`` epochs and keep the best epoch's weights.
     dtype : ``"float64"`` or ``"float32"``.
-    verbose : 0 silent, 1 ten lines, 2 one line per epoch.
+    verbose : 0 silent, 1 a progress bar, 2 one line per epoch.
 
     Attributes
     ----------

@@ -65,17 +65,22 @@ class History:
         out.update(self.metrics)
         return out
 
-    def record(self, epoch: int, logs: dict[str, float]) -> None:
+    def add(self, epoch: int, loss: float, lr: float | None, figures: dict[str, float]) -> None:
+        """Record one epoch: its loss, learning rate and other figures (metrics, val_*)."""
         self.epochs.append(epoch)
-        for key, value in logs.items():
-            if key == "loss":
-                self.loss.append(value)
-            elif key == "val_loss":
+        self.loss.append(loss)
+        if lr is not None:
+            self.lr.append(lr)
+        for key, value in figures.items():
+            if key == "val_loss":
                 self.val_loss.append(value)
-            elif key == "lr":
-                self.lr.append(value)
             else:
                 self.metrics.setdefault(key, []).append(value)
+
+    def record(self, epoch: int, logs: dict[str, float]) -> None:
+        """Record one epoch from a Keras-style logs dict (``loss``, ``lr``, others)."""
+        figures = {k: v for k, v in logs.items() if k not in ("loss", "lr")}
+        self.add(epoch, logs["loss"], logs.get("lr"), figures)
 
     def get_config(self) -> dict[str, Any]:
         """Everything recorded, as plain lists (JSON-ready)."""
@@ -172,26 +177,38 @@ def _finite_weights(params: np.ndarray) -> bool:
     return math.isfinite(params.dot(params)) or bool(np.isfinite(params).all())
 
 
-def _minibatch_epoch(
+def _epoch(
     net: Network, X: np.ndarray, y: np.ndarray, loss: Loss, optimizer: Optimizer,
-    step: int, shuffle: bool,
-) -> float:
-    """One epoch of minibatches (one permutation, one gather per batch when shuffled);
-    returns the mean of the batch losses."""
+    step: int, shuffle: bool, metric_fns: dict[str, Callable],
+) -> tuple[float, dict[str, float]]:
+    """One epoch of (mini)batches: one permutation, one gather per batch when shuffled.
+
+    Returns the loss and the metrics, each the mean over the epoch's batches
+    weighted by their number of rows, computed on every batch's own forward
+    pass, before its update (as Keras reports them). Full batch, these are the
+    figures of the weights at the start of the epoch.
+    """
     n = X.shape[0]
-    order = net.rng.permutation(n) if shuffle and step < n else None
     params, grads = [net.params], [net.grads]
-    total, n_batches = 0.0, 0
+    if step == n and not shuffle:
+        value = net.loss_and_gradients(X, y, loss, training=True)
+        figures = {name: fn(y, net.output) for name, fn in metric_fns.items()}
+        optimizer.step(params, grads)
+        return value, figures
+    order = net.rng.permutation(n) if shuffle else None
+    total, sums = 0.0, dict.fromkeys(metric_fns, 0.0)
     for start in range(0, n, step):
         if order is None:
             Xb, yb = X[start : start + step], y[start : start + step]
         else:
             idx = order[start : start + step]
             Xb, yb = X[idx], y[idx]
-        total += net.loss_and_gradients(Xb, yb, loss, training=True)
+        rows = Xb.shape[0]
+        total += rows * net.loss_and_gradients(Xb, yb, loss, training=True)
+        for name, fn in metric_fns.items():
+            sums[name] += rows * fn(yb, net.output)
         optimizer.step(params, grads)
-        n_batches += 1
-    return total / n_batches
+    return total / n, {name: value / n for name, value in sums.items()}
 
 
 def train(
@@ -222,8 +239,8 @@ def train(
     step = n if batch_size is None else min(batch_size, n)
     check_batch_fits(net, step, shuffled=shuffle and step < n)
     metric_fns = {name: metrics_module.get(name) for name in metrics}
-    params = [net.params]
-    grads = [net.grads]
+    full_batch = step == n
+    params, grads = [net.params], [net.grads]
     # the weights at the start of this epoch and of the one before: a full-batch loss
     # is computed before the update, so when epoch e's loss is inf, the weights at the
     # start of e already overflow and the last ones known to give a finite loss are
@@ -239,7 +256,6 @@ def train(
         if hasattr(cb, "on_train_begin"):
             cb.on_train_begin(net)
 
-    full_batch = step == n and not shuffle
     try:
         # A diverging run overflows somewhere in the batch loop; the finiteness check
         # reports it as one TrainingDivergedError instead of NumPy warnings. (Entered
@@ -251,33 +267,32 @@ def train(
                     optimizer.lr = float(lr_schedule(base_lr, epoch))
                 snapshot, previous = previous, snapshot
                 np.copyto(snapshot, net.params)
-                if full_batch:
-                    epoch_loss = net.loss_and_gradients(X, y, loss, training=True)
+                net.epoch_start_params = snapshot
+                if full_batch and not metric_fns:  # the tutorials' loop, with nothing else
+                    epoch_loss, figures = net.loss_and_gradients(X, y, loss, True), {}
                     optimizer.step(params, grads)
                 else:
-                    epoch_loss = _minibatch_epoch(net, X, y, loss, optimizer, step, shuffle)
+                    epoch_loss, figures = _epoch(
+                        net, X, y, loss, optimizer, step, shuffle and step < n, metric_fns
+                    )
                 if not (math.isfinite(epoch_loss) and _finite_weights(net.params)):
                     back_to = epoch - 1 if e > 0 else epoch
                     np.copyto(net.params, previous if e > 0 else snapshot)
+                    optimizer.reset()  # its momenta grew with the divergence
                     raise TrainingDivergedError(
                         f"Training diverged at epoch {epoch}: the {loss.name} loss became "
                         f"{epoch_loss} (or a weight became NaN/inf). The weights were rolled "
-                        f"back to the start of epoch {back_to}, the last with a finite loss. "
-                        f"Try a smaller learning rate than lr={optimizer.lr:g}, or scale the "
-                        f"inputs."
+                        f"back to the start of epoch {back_to}, the last with a finite loss, "
+                        f"and the optimizer's state was reset. Try a smaller learning rate "
+                        f"than lr={optimizer.lr:g}, or scale the inputs."
                     )
-                logs: dict[str, Any] = {"loss": epoch_loss}
-                if metric_fns:
-                    yhat = net.predict_array(X)
-                    for name, fn in metric_fns.items():
-                        logs[name] = fn(y, yhat)
                 if validation_data is not None:
                     Xv, yv = validation_data
                     val = net.evaluate_arrays(Xv, yv, loss, list(metric_fns))
-                    logs.update({f"val_{k}": v for k, v in val.items()})
-                logs["lr"] = optimizer.lr
-                history.record(epoch, logs)
+                    figures.update({f"val_{k}": v for k, v in val.items()})
+                history.add(epoch, epoch_loss, optimizer.lr, figures)
                 if callbacks:
+                    logs = {"loss": epoch_loss, **figures, "lr": optimizer.lr}
                     with np.errstate(**outer_errstate):  # the caller's settings for its code
                         stop = [cb.on_epoch_end(epoch, dict(logs)) for cb in callbacks]
                     if any(stop):

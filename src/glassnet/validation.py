@@ -158,15 +158,23 @@ def check_y(
             if n_outputs != 1:
                 raise ValueError(
                     f"y is 1-D with shape {arr.shape} but the network has {n_outputs} "
-                    f"outputs; give y as (n_samples, {n_outputs})."
+                    f"outputs; give y as (n_samples, {n_outputs}). If y holds class labels "
+                    f"0..{n_outputs - 1}, train with loss='categorical_crossentropy', which "
+                    f"one-hot encodes them."
                 )
             arr = arr.reshape(-1, 1)
         if arr.ndim != 2:
             raise ValueError(f"y must be 1-D or 2-D, but got shape {arr.shape}.")
         if arr.shape[1] != n_outputs:
+            hint = (
+                " If that column holds class labels, pass it 1-D (y.ravel()) with a "
+                "cross-entropy loss."
+                if arr.shape[1] == 1 and labels_allowed
+                else ""
+            )
             raise ValueError(
                 f"y has {arr.shape[1]} column(s) (y.shape={arr.shape}) but the network's "
-                f"last layer has {n_outputs} output unit(s)."
+                f"last layer has {n_outputs} output unit(s).{hint}"
             )
     if arr.shape[0] != n_samples:
         raise ValueError(
