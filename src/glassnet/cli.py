@@ -84,6 +84,12 @@ def _positive(kind):
     return parse
 
 
+def _model_and_labelled_data(command: argparse.ArgumentParser) -> None:
+    command.add_argument("model", help="model file written by glassnet train")
+    command.add_argument("data", help="CSV file with the features and the target")
+    command.add_argument("--target", required=True, help="name of the target column")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="glassnet",
@@ -146,9 +152,7 @@ def build_parser() -> argparse.ArgumentParser:
         "(regression) of a model on a CSV file that has the target column.",
         "  glassnet evaluate iris.gnet test.csv --target species",
     )
-    evaluate.add_argument("model", help="model file written by glassnet train")
-    evaluate.add_argument("data", help="CSV file with the features and the target")
-    evaluate.add_argument("--target", required=True, help="name of the target column")
+    _model_and_labelled_data(evaluate)
 
     explain = _sub(
         commands, "explain", "trace one gradient-descent step of a model, every number shown",
@@ -158,9 +162,7 @@ def build_parser() -> argparse.ArgumentParser:
         "  glassnet explain iris.gnet test.csv --target species --rows 3\n"
         "  glassnet explain iris.gnet test.csv --target species --html report.html",
     )
-    explain.add_argument("model", help="model file written by glassnet train")
-    explain.add_argument("data", help="CSV file with the features and the target")
-    explain.add_argument("--target", required=True, help="name of the target column")
+    _model_and_labelled_data(explain)
     explain.add_argument("--rows", type=_positive(int), default=4,
                          help="how many rows form the batch (default: 4)")
     explain.add_argument("--lr", type=_positive(float), default=None,
