@@ -58,6 +58,29 @@ def test_cross_entropy_from_logits_equals_from_probabilities():
     assert bce.value(t, s, z) == pytest.approx(bce.value(t, s), rel=1e-13)
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_categorical_crossentropy_takes_the_logits_path_once_a_probability_underflows(dtype):
+    from glassnet.activations import Softmax
+
+    cce = losses.get("categorical_crossentropy")
+    t = np.array([[0.0, 1.0], [1.0, 0.0]], dtype=dtype)
+
+    def exact(z):  # log-softmax in float64, by hand
+        z = z.astype(np.float64)
+        lse = z.max(axis=1) + np.log(np.exp(z - z.max(axis=1, keepdims=True)).sum(axis=1))
+        return float(np.mean(lse - (t * z).sum(axis=1)))
+
+    # a gap of 3: every probability is a normal number and log ŷ is used
+    z = np.array([[1.0, -2.0], [0.5, 3.5]], dtype=dtype)
+    p = Softmax().forward(z)
+    assert cce.value(t, p, z) == pytest.approx(exact(z), rel=10 * float(np.finfo(dtype).eps))
+    # a gap of 800: e^-800 is 0 in both dtypes; the loss must still be the exact 800
+    z = np.array([[400.0, -400.0], [-400.0, 400.0]], dtype=dtype)
+    p = Softmax().forward(z)
+    assert p.min() == 0
+    assert cce.value(t, p, z) == pytest.approx(800.0, rel=1e-6)
+
+
 @pytest.mark.parametrize("name", ["binary_crossentropy", "categorical_crossentropy"])
 def test_cross_entropy_is_finite_on_exact_zero_and_one_probabilities(name):
     t = np.array([[1.0, 0.0], [0.0, 1.0]])

@@ -95,7 +95,7 @@ class Sigmoid(Activation):
         a = np.negative(z, out=out)
         np.minimum(a, 709.0 if a.itemsize == 8 else 88.0, out=a)  # float64 / float32
         np.exp(a, out=a)
-        a += 1
+        a += 1.0
         np.reciprocal(a, out=a)
         return a
 
@@ -103,7 +103,7 @@ class Sigmoid(Activation):
         return a * (1 - a)
 
     def backward(self, grad_a, z, a, out=None):
-        slope = np.subtract(1, a, out=out)
+        slope = np.subtract(1.0, a, out=out)
         slope *= a
         slope *= grad_a
         return slope

@@ -20,9 +20,9 @@ Fused output gradients: where a sigmoid output meets binary cross-entropy, or
 a softmax output meets categorical cross-entropy, the chain rule collapses to
 dL/dz = (ŷ − y) / N (resp. / n), which is exact and never divides by a
 saturated probability. :meth:`Loss.fused_delta` returns it, and the value is
-then computed from the logits z (``log(1 + e^z) − y z`` and log-softmax), so no
-log of 0 is ever taken. Every other pair goes through ``gradient`` and the
-activation's own ``backward``.
+then computed from the logits z where log ŷ would lose it (``log(1 + e^z) − y z``;
+log-softmax once a probability underflows), so no log of 0 is ever taken. Every
+other pair goes through ``gradient`` and the activation's own ``backward``.
 
 >>> import numpy as np
 >>> HalfSSE().value(np.array([[1.0], [0.0]]), np.array([[0.5], [0.5]]))
@@ -182,8 +182,11 @@ class BinaryCrossEntropy(Loss):
 class CategoricalCrossEntropy(Loss):
     """L = −(1/n) Σ_i Σ_k y_ik log ŷ_ik, n = number of samples.
 
-    From softmax logits z: log ŷ = z − max z − log Σ e^(z − max z) (log-softmax),
-    and dL/dz = (ŷ − y) / n.
+    After a softmax, dL/dz = (ŷ − y) / n. The value is Σ y log ŷ while every ŷ is
+    a normal number (log ŷ is then as exact as log-softmax); once one underflows
+    (a logit gap beyond about 87 in float32, 708 in float64) it is computed from
+    the logits z instead: log ŷ = z − max z − log Σ e^(z − max z) (log-softmax),
+    finite where log ŷ would be −∞.
     """
 
     name = "categorical_crossentropy"
@@ -193,6 +196,10 @@ class CategoricalCrossEntropy(Loss):
     def value(self, y, yhat, z=None):
         n = y.shape[0]
         if z is not None:
+            if yhat is not None and np.minimum.reduce(yhat, axis=None) >= np.finfo(
+                yhat.dtype
+            ).tiny:
+                return float(-np.vdot(y, np.log(yhat))) / n
             shifted = z - np.maximum.reduce(z, axis=1, keepdims=True)
             log_p = shifted - np.log(np.add.reduce(np.exp(shifted), axis=1, keepdims=True))
             return float(-np.vdot(y, log_p)) / n
