@@ -149,6 +149,39 @@ def test_regression_train_predict_evaluate(tmp_path):
     assert not (tmp_path / "p.csv").exists()
 
 
+def test_regression_targets_in_the_hundred_thousands_are_standardised(tmp_path):
+    """A price-like target (mean ~1.5e5, spread ~6e4): trained on y' = (y − mean) / std
+    and answered in y's units. Unscaled, the same network stalls far from the data."""
+    import glassnet as gn
+
+    rng = np.random.default_rng(0)
+    X = rng.uniform(0, 100, size=(300, 3))
+    y = 2000 * X[:, 0] + 500 * X[:, 1] - 300 * X[:, 2] + 50_000 + rng.normal(0, 1000, 300)
+    data = write_csv(tmp_path / "houses.csv", ["area", "rooms", "age", "price"],
+                     np.column_stack([X, y]))
+    model = tmp_path / "houses.gnet"
+    trained = glassnet("train", data, "--target", "price", "--epochs", "200", "--quiet",
+                       "--out", model)
+    assert trained.returncode == 0, trained.stderr
+    assert "loss (standardised price)" in trained.stdout
+    meta = gn.load(model).metadata
+    assert meta["target_mean"] == [pytest.approx(y.mean(), rel=1e-12)]
+    assert meta["target_scale"] == [pytest.approx(y.std(), rel=1e-12)]
+
+    evaluated = glassnet("evaluate", model, data, "--target", "price")
+    figures = dict(line.split() for line in evaluated.stdout.splitlines()[1:])
+    assert float(figures["r2"]) > 0.99
+    predicted = np.array([float(v) for v in glassnet("predict", model, data).stdout.split()[1:]])
+    # in y's units: the errors are a few noise widths (1000), not the target's scale
+    assert np.mean(np.abs(predicted - y)) == pytest.approx(float(figures["mae"]), rel=1e-6)
+    assert np.mean(np.abs(predicted - y)) < 3000
+    exported = glassnet("export", model, "--to", tmp_path / "predict.py")
+    assert exported.returncode == 0, exported.stderr
+    script = subprocess.run([sys.executable, tmp_path / "predict.py", data],
+                            capture_output=True, text=True, timeout=60)
+    assert [float(v) for v in script.stdout.split()[1:]] == predicted.tolist()
+
+
 def test_task_override_makes_integer_targets_classes(tmp_path):
     rng = np.random.default_rng(2)
     X = rng.normal(size=(60, 2))

@@ -136,3 +136,22 @@ def test_metadata_scaling_of_the_wrong_length_is_refused(tmp_path):
     with pytest.raises(ValueError, match="feature_mean has 2 value"):
         gn.export_script(net, tmp_path / "predict.py")
     assert os.listdir(tmp_path) == []
+    net.metadata = {"target_mean": [0.0, 1.0], "target_scale": [1.0, 1.0]}
+    with pytest.raises(ValueError, match="target_mean has 2 value.*network has 1 outputs"):
+        gn.export_script(net, tmp_path / "predict.py")
+    assert os.listdir(tmp_path) == []
+
+
+def test_script_undoes_a_standardised_target_bit_for_bit(numpy_only, tmp_path):
+    from glassnet.scaling import unscale_targets
+
+    X, _ = _data(40, seed=3)
+    net = gn.Network([gn.Dense(4, 6, activation="tanh"), gn.Dense(6, 2, activation="linear")],
+                     seed=0)
+    net.metadata = {"target_mean": [1.5e5, -3.0], "target_scale": [6.0e4, 0.25]}
+    gn.export_script(net, tmp_path / "predict.py")
+    got = _predict_in_subprocess(numpy_only, tmp_path, X)
+    expected = unscale_targets(net.predict(X), net.metadata)
+    assert got.tobytes() == expected.tobytes()
+    # the outputs are in the target's units, not the network's
+    np.testing.assert_allclose(got, net.predict(X) * [6.0e4, 0.25] + [1.5e5, -3.0], rtol=1e-15)

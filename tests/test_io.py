@@ -310,13 +310,6 @@ def test_invalid_json_and_missing_files_are_reported(saved, tmp_path):
         gn.load(tmp_path / "absent.gnet")
 
 
-def test_scale_features_standardises_with_the_metadata():
-    X = np.array([[1.0, 10.0], [3.0, 30.0]])
-    meta = {"feature_mean": [2.0, 20.0], "feature_scale": [1.0, 10.0]}
-    np.testing.assert_array_equal(gio.scale_features(X, meta), [[-1.0, -1.0], [1.0, 1.0]])
-    np.testing.assert_array_equal(gio.scale_features(X, {}), X)
-
-
 def test_atomic_write_keeps_the_old_content_when_the_body_fails(tmp_path):
     path = tmp_path / "out.csv"
     path.write_text("old")

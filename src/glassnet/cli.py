@@ -291,7 +291,11 @@ def cmd_train(args) -> None:
         ("network", f"{widths} ({net.n_params} parameters)"),
         ("epochs", report.epochs_run),
     ]
-    rows += [(name.replace("_", " "), _fmt(value)) for name, value in report.figures.items()]
+    for name, value in report.figures.items():
+        label = name.replace("_", " ")
+        if report.task == "regression" and name in ("loss", "val_loss"):
+            label += f" (standardised {net.metadata['target_name']})"  # y' = (y − mean) / std
+        rows.append((label, _fmt(value)))
     rows.append(("model file", args.out))
     print(_table(rows))
 

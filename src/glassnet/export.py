@@ -7,12 +7,14 @@ the model's ``metadata``, and the forward pass::
 
     X ← (X − feature_mean) / feature_scale      if the metadata has a scaling
     a⁽⁰⁾ = X,   a⁽ˡ⁾ = f(a⁽ˡ⁻¹⁾ W⁽ˡ⁾ + b⁽ˡ⁾)      Dropout layers are the identity
+    ŷ ← a⁽ᴸ⁾ · target_scale + target_mean        if the targets were standardised
 
 Each activation's ``forward`` is copied from glassnet's own source and the
 rows are processed in the same chunks as :meth:`Network.predict`, so the
 script's ``predict(X)`` equals ``net.predict(scale_features(X, metadata))``
-bit for bit. It also offers ``predict_labels(X)`` (class names, when the
-metadata has ``class_names``) and a command line: ``python predict.py data.csv``.
+(then ``unscale_targets(…, metadata)`` for a standardised target) bit for bit.
+It also offers ``predict_labels(X)`` (class names, when the metadata has
+``class_names``) and a command line: ``python predict.py data.csv``.
 
 >>> import glassnet as gn, tempfile, os
 >>> net = gn.Network([gn.Dense(2, 1)], seed=0)
@@ -47,7 +49,7 @@ Exported by glassnet {version}.  Network: {widths}  ({dtype})
     python {script_name} data.csv [--outputs]   # CSV in, CSV out
 
 predict(X) applies the feature scaling (if any), then the layers:
-z = x W + b,  a = f(z).
+z = x W + b,  a = f(z); then undoes the target scaling (if any).
 """
 
 import base64
@@ -66,6 +68,8 @@ FEATURE_NAMES = {feature_names!r}
 CLASS_NAMES = {class_names!r}
 FEATURE_MEAN = {feature_mean!r}
 FEATURE_SCALE = {feature_scale!r}
+TARGET_MEAN = {target_mean!r}
+TARGET_SCALE = {target_scale!r}
 #: (type, activation, activation config, n_inputs, n_units, use_bias) per layer
 LAYERS = {layers!r}
 
@@ -120,10 +124,15 @@ def predict(X):
     widest = max(n_out for *_, n_out, _ in LAYERS)
     chunk_rows = max(1, CHUNK_BYTES // (widest * np.dtype(DTYPE).itemsize))
     if X.shape[0] <= chunk_rows:
-        return _forward(X).copy()
-    out = np.empty((X.shape[0], {n_outputs}), dtype=DTYPE)
-    for start in range(0, X.shape[0], chunk_rows):
-        out[start : start + chunk_rows] = _forward(X[start : start + chunk_rows])
+        out = _forward(X).copy()
+    else:
+        out = np.empty((X.shape[0], {n_outputs}), dtype=DTYPE)
+        for start in range(0, X.shape[0], chunk_rows):
+            out[start : start + chunk_rows] = _forward(X[start : start + chunk_rows])
+    if TARGET_MEAN is not None:
+        out = np.asarray(out, dtype=np.float64) * np.asarray(
+            TARGET_SCALE, dtype=np.float64
+        ) + np.asarray(TARGET_MEAN, dtype=np.float64)
     return out
 
 
@@ -218,8 +227,9 @@ def _floats(values: Any, name: str, n: int) -> list[float] | None:
         return None
     values = [float(v) for v in np.asarray(values, dtype=np.float64).reshape(-1)]
     if len(values) != n:
+        side = "outputs" if name.startswith("target") else "inputs"
         raise ValueError(
-            f"metadata {name} has {len(values)} value(s), but the network has {n} inputs."
+            f"metadata {name} has {len(values)} value(s), but the network has {n} {side}."
         )
     return values
 
@@ -238,6 +248,7 @@ def export_script(
 
     metadata = getattr(net, "metadata", {}) or {}
     scaled = "feature_mean" in metadata and "feature_scale" in metadata
+    targets_scaled = "target_mean" in metadata and "target_scale" in metadata
     buffer = io.BytesIO()
     np.savez(buffer, params=net.params)
     path = os.fspath(path)
@@ -271,6 +282,10 @@ def export_script(
         if scaled else None,
         feature_scale=_floats(metadata.get("feature_scale"), "feature_scale", net.n_inputs)
         if scaled else None,
+        target_mean=_floats(metadata.get("target_mean"), "target_mean", net.n_outputs)
+        if targets_scaled else None,
+        target_scale=_floats(metadata.get("target_scale"), "target_scale", net.n_outputs)
+        if targets_scaled else None,
         layers=_layer_rows(net),
         weights_source=weights_source,
         activation_source=activation_source,

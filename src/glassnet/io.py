@@ -19,9 +19,10 @@ was.
 
 ``metadata`` conventions used by the CLI and :mod:`glassnet.export`:
 ``feature_names`` (list of str), ``feature_mean`` and ``feature_scale`` (lists of
-floats; inputs are standardised as (X − mean) / scale, see
-:func:`scale_features`), ``class_names`` (list of str, in output-column order),
-``task`` ("classification" or "regression").
+floats; inputs are standardised as (X − mean) / scale), ``target_mean`` and
+``target_scale`` (regression targets, likewise; see :mod:`glassnet.scaling`),
+``class_names`` (list of str, in output-column order), ``task``
+("classification" or "regression").
 
 >>> import glassnet as gn, tempfile, os, numpy as np
 >>> net = gn.Network([gn.Dense(2, 1)], seed=0)
@@ -49,6 +50,7 @@ from glassnet import activations, initializers, losses, optimizers
 from glassnet.layers import LAYERS, Dense, Dropout, Layer
 from glassnet.network import Network
 from glassnet.resources import check_fits
+from glassnet.scaling import scale_features  # noqa: F401  (its former home)
 from glassnet.training import History
 
 FORMAT = "glassnet-model"
@@ -410,22 +412,6 @@ def load(path: str | os.PathLike) -> Network:
             from None
     except ValueError as exc:
         raise _refuse(path, str(exc)) from None
-
-
-# -- feature scaling (shared with the CLI and the exported script) ------------
-def scale_features(X: Any, metadata: dict[str, Any]) -> np.ndarray:
-    """Standardise X as ``(X − feature_mean) / feature_scale`` in float64.
-
-    Returns X as a float64 array unchanged if the metadata has no scaling.
-    The exported ``predict.py`` does the same operations, so predictions match
-    bit for bit.
-    """
-    X = np.asarray(X, dtype=np.float64)
-    if "feature_mean" not in metadata or "feature_scale" not in metadata:
-        return X
-    mean = np.asarray(metadata["feature_mean"], dtype=np.float64)
-    scale = np.asarray(metadata["feature_scale"], dtype=np.float64)
-    return (X - mean) / scale
 
 
 def _version() -> str:

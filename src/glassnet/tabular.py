@@ -2,10 +2,11 @@
 
 This is what the ``glassnet`` command line does, as functions. A table's
 feature columns are standardised, x' = (x − mean) / scale, with the mean and
-scale of the training rows; the model file keeps them in ``net.metadata``
+scale of the training rows, and so is a numeric target (see
+:mod:`glassnet.scaling`); the model file keeps them in ``net.metadata``
 together with the feature names, the target name, the task and the class
 names (in output-column order), so ``predict`` reads new rows by column name
-and answers with class names::
+and answers with class names, or numbers in the target's own units::
 
     net, report = train_table("iris.csv", target="species", hidden=(16,), epochs=200)
     net.save("iris.gnet")
@@ -33,9 +34,9 @@ from typing import Any
 import numpy as np
 
 from glassnet import datasets
-from glassnet.io import scale_features
 from glassnet.layers import Dense
 from glassnet.network import Network
+from glassnet.scaling import scale_features, scale_targets, standardise, unscale_targets
 
 TASKS = ("auto", "classification", "regression")
 
@@ -113,14 +114,6 @@ def read_features(path: str | os.PathLike, feature_names: Sequence[str]) -> np.n
     return X
 
 
-def standardise(X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Column mean and scale (standard deviation; 1 for a constant column)."""
-    mean = X.mean(axis=0)
-    scale = X.std(axis=0)
-    scale[scale == 0] = 1.0
-    return mean, scale
-
-
 def build_network(
     n_features: int,
     hidden: Sequence[int],
@@ -171,7 +164,9 @@ def train_table(
     """Train a network on a CSV file; returns it (metadata filled) and a report.
 
     ``validation_split`` holds out that fraction of the rows, drawn at random
-    with ``seed``, and reports the loss on them after every epoch.
+    with ``seed``, and reports the loss on them after every epoch. For
+    regression the losses are those of the standardised target; the report's
+    mae, rmse and r2 are in the target's own units.
     """
     if not 0 <= validation_split < 1:
         raise ValueError(f"validation split must be in [0, 1), but got {validation_split!r}.")
@@ -195,7 +190,12 @@ def train_table(
         "feature_mean": mean.tolist(),
         "feature_scale": scale.tolist(),
     }
-    if data.class_names is not None:
+    if data.class_names is None:
+        target_mean, target_scale = standardise(Y[train_rows])
+        metadata["target_mean"] = target_mean.tolist()
+        metadata["target_scale"] = target_scale.tolist()
+        Y = scale_targets(Y, metadata)
+    else:
         metadata["class_names"] = list(data.class_names)
     X = scale_features(data.X, metadata)
     net = build_network(X.shape[1], hidden, Y.shape[1], activation, out_activation, seed)
@@ -234,11 +234,12 @@ def class_probabilities(net: Network, X_scaled: np.ndarray) -> np.ndarray:
 
 
 def score(net: Network, X_scaled: np.ndarray, y: np.ndarray) -> dict[str, float]:
-    """accuracy (y: class codes) or mae, rmse and r2 (y: numbers)."""
+    """accuracy (y: class codes) or mae, rmse and r2 (y: numbers in the target's
+    own units)."""
     if net.metadata.get("task") == "classification":
         codes = np.argmax(class_probabilities(net, X_scaled), axis=1)
         return {"accuracy": float(np.mean(codes == y))}
-    pred = net.predict(X_scaled)[:, 0]
+    pred = unscale_targets(net.predict(X_scaled), net.metadata)[:, 0]
     residual = y - pred
     total = np.sum((y - y.mean()) ** 2)
     return {
@@ -279,7 +280,7 @@ def predict_table(
         proba = class_probabilities(net, X)
         names = meta["class_names"]
         return [names[k] for k in np.argmax(proba, axis=1)], proba
-    return [float(v) for v in net.predict(X)[:, 0]], None
+    return [float(v) for v in unscale_targets(net.predict(X), meta)[:, 0]], None
 
 
 def evaluate_table(
@@ -290,7 +291,7 @@ def evaluate_table(
     meta = check_model(net)
     X, Y = labelled_rows(net, path, target)
     if meta["task"] == "regression":
-        return score(net, X, Y[:, 0]), None
+        return score(net, X, unscale_targets(Y, meta)[:, 0]), None
     names = meta["class_names"]
     true = Y[:, 0].astype(np.intp) if Y.shape[1] == 1 else np.argmax(Y, axis=1)
     predicted = np.argmax(class_probabilities(net, X), axis=1)
@@ -303,12 +304,13 @@ def labelled_rows(
     net: Network, path: str | os.PathLike, target: str, rows: int | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
     """The first ``rows`` rows of a labelled CSV as the network sees them:
-    scaled X (n, d) and Y (n, k) coded as in training (one-hot, 0/1, numbers)."""
+    scaled X (n, d) and Y (n, k) coded as in training (one-hot, 0/1, standardised
+    numbers)."""
     meta = check_model(net)
     data = read_table(path, target, meta["task"])
     X = scale_features(read_features_from(data, meta["feature_names"], path), meta)
     if meta["task"] == "regression":
-        Y = data.y.reshape(-1, 1)
+        Y = scale_targets(data.y.reshape(-1, 1), meta)
     else:
         names = list(meta["class_names"])
         unknown = [c for c in data.class_names if c not in names]
