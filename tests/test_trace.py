@@ -258,3 +258,11 @@ def test_module_function_takes_plain_lists_too():
     assert tr["X"].dtype == np.float64 and tr["y"].shape == (3, 1)
     with pytest.raises(ValueError, match="lr"):
         trace(ray_net(), RAY_X, RAY_Y, lr=0)
+
+
+def test_a_network_with_dropout_is_refused_naming_the_layer_and_leaving_the_weights():
+    net = gn.Network([gn.Dense(4, 3), gn.Dropout(0.5), gn.Dense(3, 1)], seed=0)
+    before = net.params.copy()
+    with pytest.raises(TypeError, match=r"layer 2 is Dropout\(0\.5\).*set_weights"):
+        net.trace(RAY_X, RAY_Y)
+    np.testing.assert_array_equal(net.params, before)

@@ -275,8 +275,13 @@ def trace(net, X, y, loss="half_sse", lr: float = 0.1, apply: bool = False) -> T
     X = net._check_X(X)
     y = net._check_y(y, X.shape[0], loss_obj)
     dense = net.layers
-    if not all(hasattr(layer, "delta") and hasattr(layer, "W") for layer in dense):
-        raise TypeError("trace follows Dense layers only; this network has other layers.")
+    for i, layer in enumerate(dense, start=1):
+        if not (hasattr(layer, "delta") and hasattr(layer, "W")):
+            raise TypeError(
+                f"trace follows Dense layers only, but layer {i} is {layer!r}. Trace a "
+                f"network of the Dense layers alone (copy their weights with get_weights / "
+                f"set_weights); a Dropout mask is redrawn every step, so it has no fixed table."
+            )
     L = len(dense)
     names = _layer_names(L, [layer.b is not None for layer in dense])
     saved_params, saved_grads = net.params.copy(), net.grads.copy()
