@@ -121,9 +121,11 @@ def markdown(r: dict, quick: bool) -> str:
     target("784-512-256-10: training memory added ≤ 20 MiB", mem, mem <= 20, "{:.1f} MiB")
 
     sc = r["scaling"]
+    peak = sc["peak_gflops"]
     out += ["", "### Scaling (glassnet alone)", "",
             f"Batch-size sweep: 256-256-10, {sc['rows']['batch']} rows, SGD; width sweep: "
-            f"256-width-10, {sc['rows']['width']} rows, batch 128.", "",
+            f"256-width-10, {sc['rows']['width']} rows, batch 128; float32 GEMM peak measured "
+            f"again just before the sweeps: {peak:.0f} GFLOP/s.", "",
             "| batch size | s / epoch | µs / step |", "|---:|---:|---:|"]  # fmt: skip
     n = sc["rows"]["batch"]
     for b, sec in sc["by_batch"]:

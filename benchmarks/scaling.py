@@ -14,7 +14,7 @@ import time
 import numpy as np
 
 import glassnet as gn
-from benchmarks.cases import wide_flops
+from benchmarks.cases import gemm_gflops, wide_flops
 
 N_ROWS, N_FEATURES, N_CLASSES = 4096, 256, 10
 
@@ -46,8 +46,11 @@ def _epoch_seconds(width, batch_size, X, labels, repeats):
     return statistics.median(times)
 
 
-def run(quick: bool, peak_gflops: float) -> dict:
+def run(quick: bool) -> dict:
+    """The two sweeps and predict's cost, against a GEMM peak measured just before
+    them (median of 3): the machine's speed drifts over the minutes of a run."""
     X, labels = _data()
+    peak_gflops = statistics.median(gemm_gflops() for _ in range(3))
     repeats = 3
     batches = [1, 4, 16, 64, 256, 1024] if quick else [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024]
     widths = [16, 64, 256, 1024, 2048] if quick else [16, 32, 64, 128, 256, 512, 1024, 2048]
