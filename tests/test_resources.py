@@ -73,3 +73,22 @@ def test_the_batch_guard_follows_the_dtype(monkeypatch):
     net.fit(np.ones((500, 10)), np.zeros(500), epochs=1)  # 500 × 1,616 bytes < 1 MiB
     with pytest.raises(MemoryError, match="float32 numbers per row"):
         net.fit(np.ones((700, 10)), np.zeros(700), epochs=1)
+
+
+def test_training_allocates_no_input_gradient_for_the_first_layer():
+    """Nobody needs dL/dX: a one-layer network (a fused softmax output that is also
+    the first layer) must not allocate an array the size of X for it."""
+    import tracemalloc
+
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    X, labels = rng.normal(size=(2000, 500)), rng.integers(0, 3, size=2000)
+    net = gn.Network([gn.Dense(500, 3, "softmax")], seed=0)
+    tracemalloc.start()  # from before the first fit: its work arrays are made there
+    try:
+        net.fit(X, labels, epochs=2, loss="categorical_crossentropy")
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < X.nbytes / 4, f"peak {peak:,} bytes against X's {X.nbytes:,}"

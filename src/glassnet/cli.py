@@ -104,8 +104,9 @@ def build_parser() -> argparse.ArgumentParser:
         commands, "train", "train a network on a CSV file and save it",
         "Train a network on a CSV file with a header row. The target column decides the "
         "task: text labels mean classification, numbers mean regression (override with "
-        "--task). Features are standardised; their mean and scale, names and the class "
-        "names are kept in the model file.",
+        "--task). Features are standardised, and so is a numeric target (predictions "
+        "come back in its units); the scalings, names and class names are kept in the "
+        "model file.",
         "  glassnet train iris.csv --target species --hidden 16,8 --epochs 200 --out iris.gnet\n"
         "  glassnet train houses.csv --target price --task regression --lr 0.01 \\\n"
         "      --validation-split 0.2 --out houses.gnet",

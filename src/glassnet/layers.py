@@ -179,7 +179,8 @@ class Dense(Layer):
     # -- math ---------------------------------------------------------------
     def work_arrays(self, kind: str, n_rows: int) -> tuple[np.ndarray, ...]:
         """The arrays a pass of ``n_rows`` rows writes into: ``"forward"`` gives (z, a),
-        ``"backward"`` gives (δ, dL/dx, 1), the last a column of ones for db = 1ᵀ δ.
+        ``"backward"`` gives (δ, dL/dx), and ``"ones"`` gives (1,), the vector of n_rows
+        ones for db = 1ᵀ δ.
 
         Made on first use and again only when the batch size changes, so every
         batch of a fit writes into the same memory.
@@ -187,12 +188,14 @@ class Dense(Layer):
         arrays = self._work.get(kind)
         if arrays is None or arrays[0].shape[0] != n_rows:
             dtype = self._W.dtype
-            z_or_delta = np.empty((n_rows, self.n_units), dtype=dtype)
-            if kind == "forward":
-                arrays = (z_or_delta, np.empty((n_rows, self.n_units), dtype=dtype))
+            if kind == "ones":
+                arrays = (np.ones(n_rows, dtype=dtype),)
             else:
-                grad_x = np.empty((n_rows, self.n_inputs), dtype=dtype)
-                arrays = (z_or_delta, grad_x, np.ones(n_rows, dtype=dtype))
+                second = self.n_units if kind == "forward" else self.n_inputs
+                arrays = (
+                    np.empty((n_rows, self.n_units), dtype=dtype),
+                    np.empty((n_rows, second), dtype=dtype),
+                )
             self._work[kind] = arrays
         return arrays
 
@@ -226,15 +229,15 @@ class Dense(Layer):
     def backward_delta(self, delta, need_input_grad=True):
         """From δ = dL/dz: dW = xᵀ δ, db = 1ᵀ δ; returns dL/dx = δ Wᵀ."""
         self.delta = delta
-        _, grad_x, ones = self.work_arrays("backward", delta.shape[0])
+        n_rows = delta.shape[0]
         np.dot(self.x.T, delta, out=self.dW)
         if self.db is not None:
             # Σ over the samples as a product with a ones vector: BLAS does it in
             # one pass, 1.5–2.5× faster than np.add.reduce(δ, axis=0)
-            np.dot(ones, delta, out=self.db)
+            np.dot(self.work_arrays("ones", n_rows)[0], delta, out=self.db)
         if not need_input_grad:
             return None
-        return np.dot(delta, self._W.T, out=grad_x)
+        return np.dot(delta, self._W.T, out=self.work_arrays("backward", n_rows)[1])
 
     def get_config(self):
         return {

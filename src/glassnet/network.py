@@ -171,8 +171,8 @@ class Network:
 
         At the output, a fused pair (sigmoid + binary cross-entropy, softmax +
         categorical cross-entropy) starts from δ = dL/dz directly, and L is
-        computed from the logits z; every other pair starts from dL/dŷ and goes
-        through the output activation.
+        computed with the logits z at hand (see :mod:`glassnet.losses`); every
+        other pair starts from dL/dŷ and goes through the output activation.
         """
         last = self.layers[-1]
         more = len(self.layers) > 1

@@ -33,7 +33,7 @@ from typing import Any
 
 import numpy as np
 
-from glassnet import datasets
+from glassnet import datasets, losses
 from glassnet.layers import Dense
 from glassnet.network import Network
 from glassnet.scaling import scale_features, scale_targets, standardise, unscale_targets
@@ -130,10 +130,21 @@ def build_network(
     return Network(layers, seed=seed)
 
 
-def targets(data: datasets.Dataset) -> tuple[np.ndarray, str, str]:
-    """Y (n, k) for the network, its output activation and default loss."""
+def targets(data: datasets.Dataset, loss: str | None = None) -> tuple[np.ndarray, str, str]:
+    """Y (n, k) for the network, its output activation and default loss.
+
+    A numeric target is regression with a linear output, unless ``loss`` is
+    binary cross-entropy: then the numbers are probabilities, for a sigmoid.
+    """
     if data.class_names is None:
-        return data.y.reshape(-1, 1).astype(np.float64), "linear", "mse"
+        y = data.y.reshape(-1, 1).astype(np.float64)
+        if loss == "categorical_crossentropy":
+            raise ValueError(
+                f"categorical_crossentropy needs class labels, but the target column "
+                f"{data.target_name!r} holds numbers; use --task classification, or "
+                f"binary_crossentropy for probabilities in [0, 1], or a regression loss."
+            )
+        return y, ("sigmoid" if loss == "binary_crossentropy" else "linear"), "mse"
     k = len(data.class_names)
     if k < 2:
         raise ValueError(
@@ -171,7 +182,7 @@ def train_table(
     if not 0 <= validation_split < 1:
         raise ValueError(f"validation split must be in [0, 1), but got {validation_split!r}.")
     data = read_table(path, target, task)
-    Y, out_activation, default_loss = targets(data)
+    Y, out_activation, default_loss = targets(data, loss)
     order = np.random.default_rng(seed).permutation(data.n_samples)
     n_val = int(round(validation_split * data.n_samples))
     if validation_split and not 1 <= n_val < data.n_samples:
@@ -190,13 +201,14 @@ def train_table(
         "feature_mean": mean.tolist(),
         "feature_scale": scale.tolist(),
     }
-    if data.class_names is None:
+    if data.class_names is not None:
+        metadata["class_names"] = list(data.class_names)
+    elif not losses.get(loss or default_loss).accepts_labels:
+        # (a cross-entropy's numeric targets are probabilities in [0, 1]: they stay)
         target_mean, target_scale = standardise(Y[train_rows])
         metadata["target_mean"] = target_mean.tolist()
         metadata["target_scale"] = target_scale.tolist()
         Y = scale_targets(Y, metadata)
-    else:
-        metadata["class_names"] = list(data.class_names)
     X = scale_features(data.X, metadata)
     net = build_network(X.shape[1], hidden, Y.shape[1], activation, out_activation, seed)
     net.metadata = metadata
@@ -289,9 +301,9 @@ def evaluate_table(
     """Figures on a labelled CSV file, and the confusion matrix for a classifier
     (rows: true class, columns: predicted class, in ``class_names`` order)."""
     meta = check_model(net)
-    X, Y = labelled_rows(net, path, target)
+    X, Y = labelled_rows(net, path, target, standardised=False)  # y in its own units
     if meta["task"] == "regression":
-        return score(net, X, unscale_targets(Y, meta)[:, 0]), None
+        return score(net, X, Y[:, 0]), None
     names = meta["class_names"]
     true = Y[:, 0].astype(np.intp) if Y.shape[1] == 1 else np.argmax(Y, axis=1)
     predicted = np.argmax(class_probabilities(net, X), axis=1)
@@ -301,16 +313,22 @@ def evaluate_table(
 
 
 def labelled_rows(
-    net: Network, path: str | os.PathLike, target: str, rows: int | None = None
+    net: Network,
+    path: str | os.PathLike,
+    target: str,
+    rows: int | None = None,
+    standardised: bool = True,
 ) -> tuple[np.ndarray, np.ndarray]:
     """The first ``rows`` rows of a labelled CSV as the network sees them:
-    scaled X (n, d) and Y (n, k) coded as in training (one-hot, 0/1, standardised
-    numbers)."""
+    scaled X (n, d) and Y (n, k) coded as in training (one-hot, 0/1, numbers;
+    standardised as in training unless ``standardised=False``)."""
     meta = check_model(net)
     data = read_table(path, target, meta["task"])
     X = scale_features(read_features_from(data, meta["feature_names"], path), meta)
     if meta["task"] == "regression":
-        Y = scale_targets(data.y.reshape(-1, 1), meta)
+        Y = data.y.reshape(-1, 1)
+        if standardised:
+            Y = scale_targets(Y, meta)
     else:
         names = list(meta["class_names"])
         unknown = [c for c in data.class_names if c not in names]
