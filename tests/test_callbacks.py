@@ -186,6 +186,26 @@ def test_epoch_logger_writes_to_its_stream():
     assert stream.getvalue() == "epoch      7  loss=0.5\n"
 
 
+def test_epoch_logger_every_100_prints_like_the_tutorials_and_the_last_epoch():
+    from glassnet import tutorials
+
+    stream = io.StringIO()
+    net = gn.Network([gn.Dense(4, 3), gn.Dense(3, 1)], seed=0)
+    hist = net.fit(tutorials.RAY_X, tutorials.RAY_Y, epochs=250, loss="half_sse",
+                   callbacks=[gn.EpochLogger(stream, every=100)])
+    lines = stream.getvalue().splitlines()
+    assert [int(line.split()[1]) for line in lines] == [0, 100, 200, 249]
+    for line, epoch in zip(lines, (0, 100, 200, 249)):
+        assert line.split()[2] == f"loss={hist.loss[epoch]:.5g}"
+    # a second fit continues the count; its last epoch (349) is a multiple of nothing
+    stream.truncate(0), stream.seek(0)
+    net.fit(tutorials.RAY_X, tutorials.RAY_Y, epochs=100, loss="half_sse",
+            callbacks=[gn.EpochLogger(stream, every=100)])
+    assert [int(line.split()[1]) for line in stream.getvalue().splitlines()] == [300, 349]
+    with pytest.raises(ValueError, match="every"):
+        gn.EpochLogger(every=0)
+
+
 def test_early_stopping_on_the_training_loss_restores_the_weights_that_gave_it():
     # Full batch, the training loss of epoch e is measured before that epoch's update,
     # so the weights behind the best loss are those at the start of the best epoch.

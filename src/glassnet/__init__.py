@@ -17,7 +17,7 @@ from glassnet import (
     optimizers,
     schedules,
 )
-from glassnet.callbacks import Callback, EarlyStopping
+from glassnet.callbacks import Callback, EarlyStopping, EpochLogger
 from glassnet.export import export_script
 from glassnet.gradcheck import GradcheckReport, gradcheck
 from glassnet.io import load
@@ -33,6 +33,7 @@ __all__ = [
     "Dense",
     "Dropout",
     "EarlyStopping",
+    "EpochLogger",
     "GradcheckReport",
     "History",
     "Layer",

@@ -30,6 +30,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from glassnet.validation import check_positive_int
+
 if TYPE_CHECKING:
     from glassnet.network import Network
 
@@ -165,12 +167,32 @@ def _format_seconds(seconds: float) -> str:
 
 
 class EpochLogger(Callback):
-    """``verbose=2``: one line per epoch on ``stream`` (stdout by default)."""
+    """``verbose=2``: one line per epoch on ``stream`` (stdout by default).
 
-    def __init__(self, stream: Any = None):
+    ``every=100`` prints the tutorials' way, at epochs 0, 100, 200, … and the
+    last one::
+
+        net.fit(X, y, epochs=5000, callbacks=[gn.EpochLogger(every=100)])
+    """
+
+    def __init__(self, stream: Any = None, every: int = 1):
         self.stream = stream
+        self.every = check_positive_int(every, "every")
+        self._unprinted: tuple[int, dict[str, float]] | None = None
 
     def on_epoch_end(self, epoch, logs):
+        if epoch % self.every == 0:
+            self._print(epoch, logs)
+            self._unprinted = None
+        else:
+            self._unprinted = (epoch, logs)
+
+    def on_train_end(self, network):
+        if self._unprinted is not None:  # the last epoch, wherever it fell
+            self._print(*self._unprinted)
+            self._unprinted = None
+
+    def _print(self, epoch: int, logs: dict[str, float]) -> None:
         print(f"epoch {epoch:>6}  {_format_logs(logs)}", file=self.stream or sys.stdout)
 
 
