@@ -33,9 +33,10 @@ from typing import Any
 
 import numpy as np
 
-from glassnet import datasets, losses
+from glassnet import losses
 from glassnet.layers import Dense
 from glassnet.network import Network
+from glassnet.readers import Dataset, csv_errors, load_csv
 from glassnet.scaling import scale_features, scale_targets, standardise, unscale_targets
 
 TASKS = ("auto", "classification", "regression")
@@ -54,12 +55,12 @@ class TrainReport:
     figures: dict[str, float] = field(default_factory=dict)
 
 
-def read_table(path: str | os.PathLike, target: str, task: str = "auto") -> datasets.Dataset:
+def read_table(path: str | os.PathLike, target: str, task: str = "auto") -> Dataset:
     """Read a CSV with a header; ``task`` forces the target to classes or numbers."""
     if task not in TASKS:
         raise ValueError(f"task must be one of {', '.join(TASKS)}, but got {task!r}.")
     categorical = None if task == "auto" else task == "classification"
-    return datasets.load_csv(path, target=target, categorical=categorical)
+    return load_csv(path, target=target, categorical=categorical)
 
 
 def read_features(path: str | os.PathLike, feature_names: Sequence[str]) -> np.ndarray:
@@ -67,10 +68,10 @@ def read_features(path: str | os.PathLike, feature_names: Sequence[str]) -> np.n
     a float64 array (n_rows, len(feature_names)).
 
     Errors name the file's line (the header is line 1), the data row and the
-    column, as :func:`glassnet.datasets.load_csv` does.
+    column, as :func:`glassnet.readers.load_csv` does.
     """
     path = os.fspath(path)
-    with open(path, newline="", encoding="utf-8-sig") as handle, datasets.csv_errors(path):
+    with open(path, newline="", encoding="utf-8-sig") as handle, csv_errors(path):
         lines = [
             (i, fields)
             for i, fields in enumerate(csv.reader(handle), start=1)
@@ -130,7 +131,7 @@ def build_network(
     return Network(layers, seed=seed)
 
 
-def targets(data: datasets.Dataset, loss: str | None = None) -> tuple[np.ndarray, str, str]:
+def targets(data: Dataset, loss: str | None = None) -> tuple[np.ndarray, str, str]:
     """Y (n, k) for the network, its output activation and default loss.
 
     A numeric target is regression with a linear output, unless ``loss`` is
@@ -343,7 +344,7 @@ def labelled_rows(
 
 
 def read_features_from(
-    data: datasets.Dataset, feature_names: Sequence[str], path: Any
+    data: Dataset, feature_names: Sequence[str], path: Any
 ) -> np.ndarray:
     """The model's feature columns, by name, out of a loaded Dataset."""
     missing = [name for name in feature_names if name not in data.feature_names]
