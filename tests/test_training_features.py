@@ -23,25 +23,50 @@ def _net(seed=1, dropout=None):
 
 
 # -- validation_split -----------------------------------------------------------
-def test_validation_split_holds_out_the_last_rows_before_shuffling():
+def _held_out_rows(net, n, n_train):
+    """The rows validation_split will hold out: the network's generator's next
+    permutation, after the first n_train (each part in row order)."""
+    import copy
+
+    order = copy.deepcopy(net.rng).permutation(n)
+    return np.sort(order[:n_train]), np.sort(order[n_train:])
+
+
+def test_validation_split_holds_out_rows_drawn_by_the_networks_generator():
     X, y = _regression(40)
-    a = _net().fit(X, y, epochs=5, lr=0.05, batch_size=8, shuffle=True, validation_split=0.25)
-    b = _net().fit(
-        X[:30], y[:30], epochs=5, lr=0.05, batch_size=8, shuffle=True,
-        validation_data=(X[30:], y[30:]),
+    a_net = _net()
+    train_rows, val_rows = _held_out_rows(a_net, 40, 30)
+    a = a_net.fit(X, y, epochs=5, lr=0.05, batch_size=8, shuffle=True, validation_split=0.25)
+    b_net = _net()
+    b_net.rng.permutation(40)  # the same draw, so the shuffles that follow match
+    b = b_net.fit(
+        X[train_rows], y[train_rows], epochs=5, lr=0.05, batch_size=8, shuffle=True,
+        validation_data=(X[val_rows], y[val_rows]),
     )
     assert len(a.val_loss) == 5
     assert a.loss == b.loss and a.val_loss == b.val_loss
+    assert sorted([*train_rows, *val_rows]) == list(range(40))
+    assert list(val_rows) != list(range(30, 40))  # not Keras's last rows
+
+
+def test_validation_split_of_data_sorted_by_class_validates_on_every_class():
+    X, labels = gn.datasets.iris()  # 50 rows of each class, in class order
+    net = gn.Network([gn.Dense(4, 8, "relu"), gn.Dense(8, 3, "softmax")], seed=0)
+    _, val_rows = _held_out_rows(net, 150, 120)
+    assert set(labels[val_rows]) == {0, 1, 2}
+    net.fit(X, labels, epochs=30, lr=0.01, optimizer="adam", batch_size=16, shuffle=True,
+            loss="categorical_crossentropy", metrics=["accuracy"], validation_split=0.2)
+    assert net.history.metrics["val_accuracy"][-1] > 0.8
 
 
 def test_validation_split_rounds_the_training_part_down_like_keras():
     X, y = _regression(10)
     net = _net()
+    train_rows, val_rows = _held_out_rows(net, 10, 6)  # int(10 * 0.67) = 6 train, 4 held out
     net.fit(X, y, epochs=1, validation_split=0.33)
-    # int(10 * 0.67) = 6 training rows, 4 validation rows
-    expected = net.evaluate(X[6:], y[6:], loss="mse", metrics=())["loss"]
+    expected = net.evaluate(X[val_rows], y[val_rows], loss="mse", metrics=())["loss"]
     assert net.history.val_loss[-1] == pytest.approx(expected, rel=1e-12)
-    other = net.evaluate(X[7:], y[7:], loss="mse", metrics=())["loss"]
+    other = net.evaluate(X[val_rows[1:]], y[val_rows[1:]], loss="mse", metrics=())["loss"]
     assert net.history.val_loss[-1] != pytest.approx(other, rel=1e-12)
 
 
@@ -90,11 +115,21 @@ def test_accuracy_per_epoch_matches_scikit_learn_for_several_classes():
     labels = (X[:, 0] > 0).astype(int) + (X[:, 1] > 0).astype(int)  # 0, 1, 2
     net = gn.Network([gn.Dense(2, 6, activation="relu"), gn.Dense(6, 3, activation="softmax")],
                      seed=0)
-    hist = net.fit(X, labels, epochs=30, lr=0.05, optimizer="adam",
+    train_rows, val_rows = _held_out_rows(net, 60, 30)
+
+    class KeepWeights(gn.Callback):  # the weights after each epoch's update
+        def on_epoch_end(self, epoch, logs):
+            self.after = {**getattr(self, "after", {}), epoch: net.params.copy()}
+
+    keep = KeepWeights()
+    hist = net.fit(X, labels, epochs=30, lr=0.05, optimizer="adam", callbacks=[keep],
                    loss="categorical_crossentropy", metrics=["accuracy"], validation_split=0.5)
     pred = net.predict(X).argmax(axis=1)
-    assert hist.metrics["accuracy"][-1] == accuracy_score(labels[:30], pred[:30])
-    assert hist.metrics["val_accuracy"][-1] == accuracy_score(labels[30:], pred[30:])
+    assert hist.metrics["val_accuracy"][-1] == accuracy_score(labels[val_rows], pred[val_rows])
+    # full batch, the training figure comes from the epoch's forward pass, before its update
+    net.params[...] = keep.after[28]
+    pred = net.predict(X).argmax(axis=1)
+    assert hist.metrics["accuracy"][-1] == accuracy_score(labels[train_rows], pred[train_rows])
     assert hist.metrics["accuracy"][-1] > 0.5
 
 

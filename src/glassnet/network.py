@@ -293,9 +293,10 @@ class Network:
             ``on_train_begin(network)`` / ``on_train_end(network)``, e.g.
             :class:`~glassnet.callbacks.EarlyStopping`; a truthy return value of
             ``on_epoch_end`` (or ``net.stop_training = True``) stops training.
-        validation_split : a fraction in [0, 1): hold out the LAST rows of X, y
-            (before any shuffling, as Keras does) as validation data; cannot
-            be combined with ``validation_data``.
+        validation_split : a fraction in [0, 1): hold out that fraction of the
+            rows, drawn at random with the network's generator (not Keras's last
+            rows: sorted data would validate on one class), as validation data;
+            cannot be combined with ``validation_data``.
         weight_decay : L2 weight decay λ, set on the optimizer (None keeps the
             optimizer's own, 0 by default). Each step uses g + λθ, the gradient of
             L + (λ/2)‖θ‖², for every weight and bias (``torch.optim`` semantics);
@@ -325,7 +326,7 @@ class Network:
         y = self._check_y(y, X.shape[0], loss_obj)
         val = None
         if validation_split:
-            X, y, val = hold_out(X, y, validation_split)
+            X, y, val = hold_out(X, y, validation_split, self.rng)
         if validation_data is not None:
             if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
                 raise ValueError("validation_data must be a pair (X_val, y_val).")

@@ -135,10 +135,14 @@ def check_fit_options(
 
 
 def hold_out(
-    X: np.ndarray, y: np.ndarray, fraction: float
+    X: np.ndarray, y: np.ndarray, fraction: float, rng: np.random.Generator
 ) -> tuple[np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray]]:
-    """Split off the last ``fraction`` of the rows as validation data (Keras's rule:
-    the first ``int(n · (1 − fraction))`` rows train), before any shuffling."""
+    """Split off ``fraction`` of the rows, drawn at random from ``rng``, as validation
+    data; ``int(n · (1 − fraction))`` rows train. Each part keeps the rows' order.
+
+    Random, not Keras's last rows: data sorted by class (as many bundled sets
+    are) would otherwise validate on one class the training never saw.
+    """
     n = X.shape[0]
     n_train = int(n * (1 - fraction))
     if n_train < 1 or n_train == n:
@@ -146,7 +150,9 @@ def hold_out(
             f"validation_split={fraction} of {n} sample(s) leaves {n_train} for training "
             f"and {n - n_train} for validation; both need at least one."
         )
-    return X[:n_train], y[:n_train], (X[n_train:], y[n_train:])
+    order = rng.permutation(n)
+    train_rows, val_rows = np.sort(order[:n_train]), np.sort(order[n_train:])
+    return X[train_rows], y[train_rows], (X[val_rows], y[val_rows])
 
 
 def check_batch_fits(net: Network, rows: int, shuffled: bool = False) -> None:
