@@ -123,8 +123,14 @@ def test_export_script_matches_predict(iris_model, iris_files, tmp_path):
     exported = subprocess.run([sys.executable, "-I", script, iris_files[3]],
                               capture_output=True, text=True, timeout=60)
     assert exported.returncode == 0, exported.stderr
-    ours = glassnet("predict", model, iris_files[3]).stdout.splitlines()[1:]
-    assert exported.stdout.splitlines()[1:] == ours
+    ours = glassnet("predict", model, iris_files[3]).stdout.splitlines()
+    assert exported.stdout.splitlines() == ours  # the same header (species) and names
+    assert ours[0] == "species"
+    # --outputs: the probabilities under the --proba columns' names
+    outputs = subprocess.run([sys.executable, "-I", script, iris_files[3], "--outputs"],
+                             capture_output=True, text=True, timeout=60).stdout.splitlines()
+    proba = glassnet("predict", model, iris_files[3], "--proba").stdout.splitlines()
+    assert outputs == [line.split(",", 1)[1] for line in proba]
 
 
 def test_regression_train_predict_evaluate(tmp_path):
@@ -179,7 +185,8 @@ def test_regression_targets_in_the_hundred_thousands_are_standardised(tmp_path):
     assert exported.returncode == 0, exported.stderr
     script = subprocess.run([sys.executable, tmp_path / "predict.py", data],
                             capture_output=True, text=True, timeout=60)
-    assert [float(v) for v in script.stdout.split()[1:]] == predicted.tolist()
+    assert script.stdout.splitlines() == glassnet("predict", model, data).stdout.splitlines()
+    assert script.stdout.splitlines()[0] == "price"
 
 
 def test_task_override_makes_integer_targets_classes(tmp_path):

@@ -155,3 +155,32 @@ def test_script_undoes_a_standardised_target_bit_for_bit(numpy_only, tmp_path):
     assert got.tobytes() == expected.tobytes()
     # the outputs are in the target's units, not the network's
     np.testing.assert_allclose(got, net.predict(X) * [6.0e4, 0.25] + [1.5e5, -3.0], rtol=1e-15)
+
+
+def test_script_refuses_non_finite_features_in_one_line(numpy_only, tmp_path):
+    net = gn.Network([gn.Dense(2, 3, activation="softmax")], seed=0)
+    net.metadata = {"feature_names": ["a", "b"], "class_names": ["x", "y", "z"]}
+    gn.export_script(net, tmp_path / "predict.py")
+    (tmp_path / "bad.csv").write_text("a,b\n1,2\n3,nan\n")
+    result = subprocess.run([sys.executable, "-I", "predict.py", "bad.csv"], cwd=tmp_path,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1 and result.stdout == ""
+    message = result.stderr.strip()
+    assert "\n" not in message and "Traceback" not in message
+    assert "bad.csv" in message and "row 2, column 2 holds nan" in message
+    (tmp_path / "text.csv").write_text("a,b\n1,two\n")
+    result = subprocess.run([sys.executable, "-I", "predict.py", "text.csv"], cwd=tmp_path,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "'two'" in result.stderr
+
+
+def test_script_piped_into_head_ends_quietly(numpy_only, tmp_path):
+    net = gn.Network([gn.Dense(2, 1, activation="linear")], seed=0)
+    gn.export_script(net, tmp_path / "predict.py")
+    rows = "\n".join(f"{i},{-i}" for i in range(20_000))  # more than a pipe's buffer
+    (tmp_path / "many.csv").write_text("a,b\n" + rows + "\n")
+    result = subprocess.run(f'"{sys.executable}" -I predict.py many.csv | head -n 2', shell=True,
+                            cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert result.stdout.splitlines()[0] == "output_0" and len(result.stdout.splitlines()) == 2
+    assert result.stderr == ""

@@ -66,6 +66,7 @@ N_INPUTS = {n_inputs}
 CHUNK_BYTES = {chunk_bytes}
 FEATURE_NAMES = {feature_names!r}
 CLASS_NAMES = {class_names!r}
+TARGET_NAME = {target_name!r}
 FEATURE_MEAN = {feature_mean!r}
 FEATURE_SCALE = {feature_scale!r}
 TARGET_MEAN = {target_mean!r}
@@ -116,6 +117,13 @@ def predict(X):
         X = X.reshape(-1, 1)
     if X.ndim != 2 or X.shape[1] != N_INPUTS:
         raise ValueError(f"X must have shape (n_samples, {{N_INPUTS}}), but has {{X.shape}}.")
+    bad = ~np.isfinite(X)
+    if bad.any():
+        row, col = np.argwhere(bad)[0]
+        raise ValueError(
+            f"every feature must be a finite number, but row {{row + 1}}, column {{col + 1}} "
+            f"holds {{X[row, col]}} ({{int(bad.sum())}} such value(s) in all)."
+        )
     if FEATURE_MEAN is not None:
         X = (X - np.asarray(FEATURE_MEAN, dtype=np.float64)) / np.asarray(
             FEATURE_SCALE, dtype=np.float64
@@ -159,18 +167,37 @@ def _read_csv(path):
     return np.array(rows, dtype=np.float64)
 
 
+def _output_names(n_outputs):
+    """Column names of the outputs, as ``glassnet predict`` names them."""
+    if CLASS_NAMES is not None:  # probabilities; one sigmoid output is P(second class)
+        return [f"P({{name}})" for name in CLASS_NAMES[len(CLASS_NAMES) - n_outputs :]]
+    if n_outputs == 1 and TARGET_NAME is not None:
+        return [TARGET_NAME]
+    return [f"output_{{j}}" for j in range(n_outputs)]
+
+
+def main(argv):
+    if len(argv) < 1:
+        raise SystemExit("usage: python {script_name} data.csv [--outputs]")
+    try:
+        X = _read_csv(argv[0])
+        if CLASS_NAMES is not None and "--outputs" not in argv:
+            rows = [[TARGET_NAME or "prediction"]] + [[label] for label in predict_labels(X)]
+        else:
+            outputs = predict(X)
+            rows = [_output_names(outputs.shape[1])]
+            rows += [[repr(float(v)) for v in row] for row in outputs]
+    except ValueError as exc:  # a cell that is not a finite number
+        raise SystemExit(f"{{argv[0]}}: {{exc}}") from None
+    csv.writer(sys.stdout, lineterminator="\\n").writerows(rows)
+
+
 if __name__ == "__main__":
-    if len(sys.argv) < 2:
-        raise SystemExit("usage: python predict.py data.csv [--outputs]")
-    X = _read_csv(sys.argv[1])
-    writer = csv.writer(sys.stdout)
-    if CLASS_NAMES is not None and "--outputs" not in sys.argv:
-        writer.writerow(["prediction"])
-        writer.writerows([[label] for label in predict_labels(X)])
-    else:
-        outputs = predict(X)
-        writer.writerow(CLASS_NAMES or [f"output_{{j}}" for j in range(outputs.shape[1])])
-        writer.writerows([[repr(float(v)) for v in row] for row in outputs])
+    try:
+        main(sys.argv[1:])
+        sys.stdout.flush()
+    except BrokenPipeError:  # the reader stopped early (| head): not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 '''
 
 _EMBEDDED = '''\
@@ -278,6 +305,7 @@ def export_script(
         chunk_bytes=network_module.PREDICT_CHUNK_BYTES,
         feature_names=None if feature_names is None else [str(n) for n in feature_names],
         class_names=None if class_names is None else [str(n) for n in class_names],
+        target_name=None if metadata.get("target_name") is None else str(metadata["target_name"]),
         feature_mean=_floats(metadata.get("feature_mean"), "feature_mean", net.n_inputs)
         if scaled else None,
         feature_scale=_floats(metadata.get("feature_scale"), "feature_scale", net.n_inputs)
