@@ -170,3 +170,17 @@ def test_float32_network(iris_split):
     assert net.params.dtype == np.float32 and clf[-1].coefs_[0].dtype == np.float32
     assert clf.predict_proba(X_te).dtype == np.float32
     assert clf.score(X_te, y_te) >= 0.9
+
+
+def test_transformed_target_regressor_learns_a_target_in_the_hundred_thousands():
+    """docs/sklearn.md's recipe for large regression targets, at its word."""
+    from sklearn.compose import TransformedTargetRegressor
+
+    rng = np.random.default_rng(0)
+    X = rng.uniform(0, 100, size=(300, 3))
+    prices = 2000 * X[:, 0] + 500 * X[:, 1] - 300 * X[:, 2] + 50_000 + rng.normal(0, 1000, 300)
+    model = TransformedTargetRegressor(
+        regressor=make_pipeline(StandardScaler(), GlassRegressor(epochs=200, random_state=0)),
+        transformer=StandardScaler(),
+    )
+    assert model.fit(X, prices).score(X, prices) > 0.99

@@ -249,3 +249,29 @@ def test_dropout_arguments_are_checked():
         gn.Network([gn.Dropout(0.2), gn.Dense(3, 1)])
     net = gn.Network([gn.Dropout(0.2, n_units=3), gn.Dense(3, 1)], seed=0)
     assert net.n_inputs == 3 and "Dropout(0.2)" in str(net)
+
+
+# -- targets the output cannot reach ---------------------------------------------
+def test_fit_warns_when_the_targets_lie_outside_the_output_activations_range():
+    X = np.linspace(0, 1, 20).reshape(-1, 1)
+    prices = 1e5 + 4e5 * X  # the tutorial habit: a sigmoid output, asked for prices
+    net = gn.Network([gn.Dense(1, 4), gn.Dense(4, 1, activation="sigmoid")], seed=0)
+    with pytest.warns(UserWarning, match=r"y spans \[1e\+05, 5e\+05\].*sigmoid only takes "
+                      r"values in \[0, 1\].*activation=\"linear\""):
+        net.fit(X, prices, epochs=1)
+    elu = gn.Network([gn.Dense(1, 1, activation=gn.activations.ELU(alpha=0.5))], seed=0)
+    with pytest.warns(UserWarning, match=r"elu only takes values in \[-0.5, inf\]"):
+        elu.fit(X, -X, epochs=1)
+
+
+@pytest.mark.parametrize("output, y", [
+    ("sigmoid", [0.0, 1.0]), ("tanh", [-1.0, 1.0]), ("relu", [0.0, 7.0]), ("linear", [-1e9, 1e9]),
+])
+def test_fit_is_silent_for_targets_inside_the_range(output, y):
+    X = np.array([[0.0], [1.0]])
+    net = gn.Network([gn.Dense(1, 1, activation=output)], seed=0)
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        net.fit(X, np.array(y), epochs=1, lr=1e-12)

@@ -27,6 +27,7 @@ array([[0.5, 1. , 0. ]])
 from __future__ import annotations
 
 import inspect
+import math
 from typing import Any
 
 import numpy as np
@@ -39,6 +40,8 @@ class Activation:
 
     name = "activation"
     elementwise = True
+    #: the closed interval the outputs a lie in (fit warns about targets outside it)
+    output_range = (-math.inf, math.inf)
 
     def forward(self, z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
         """a = f(z), written into ``out`` when given."""
@@ -90,6 +93,7 @@ class Sigmoid(Activation):
     """
 
     name = "sigmoid"
+    output_range = (0.0, 1.0)
 
     def forward(self, z, out=None):
         a = np.negative(z, out=out)
@@ -113,6 +117,7 @@ class Tanh(Activation):
     """a = tanh(z);  f'(z) = 1 − a²."""
 
     name = "tanh"
+    output_range = (-1.0, 1.0)
 
     def forward(self, z, out=None):
         return np.tanh(z, out=out)
@@ -125,6 +130,7 @@ class ReLU(Activation):
     """a = max(z, 0);  f'(z) = 1 if z > 0 else 0."""
 
     name = "relu"
+    output_range = (0.0, math.inf)
 
     def forward(self, z, out=None):
         # max(z, 0) as clip(z, 0, ∞): the same numbers, and NumPy's clip loop is
@@ -165,6 +171,10 @@ class ELU(Activation):
     def __init__(self, alpha: float = 1.0):
         self.alpha = float(alpha)
 
+    @property
+    def output_range(self):
+        return (-self.alpha, math.inf) if self.alpha >= 0 else (-math.inf, math.inf)
+
     def forward(self, z, out=None):
         # min(z, 0) keeps expm1 from overflowing on large positive z.
         return np.where(z > 0, z, self.alpha * np.expm1(np.minimum(z, 0)))
@@ -180,6 +190,7 @@ class Softplus(Activation):
     """a = log(1 + e^z);  f'(z) = 1 / (1 + e^(−z)), the sigmoid of z."""
 
     name = "softplus"
+    output_range = (0.0, math.inf)
 
     def forward(self, z, out=None):
         return np.logaddexp(0, z, out=out)
@@ -197,6 +208,7 @@ class Softmax(Activation):
     """
 
     name = "softmax"
+    output_range = (0.0, 1.0)
     elementwise = False
 
     def forward(self, z, out=None):

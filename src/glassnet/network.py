@@ -21,6 +21,7 @@ True
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -39,6 +40,7 @@ from glassnet.validation import (
     check_weight_pair,
     check_X,
     check_y,
+    target_range_warning,
 )
 
 _DTYPES = {"float64": np.float64, "float32": np.float32}
@@ -324,6 +326,9 @@ class Network:
             metrics_module.get(name)  # refuses an unknown name before any work
         X = self._check_X(X)
         y = self._check_y(y, X.shape[0], loss_obj)
+        unreachable = target_range_warning(y, getattr(self.layers[-1], "activation", None))
+        if unreachable:
+            warnings.warn(unreachable, UserWarning, stacklevel=2)
         val = None
         if validation_split:
             X, y, val = hold_out(X, y, validation_split, self.rng)

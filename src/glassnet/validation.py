@@ -183,6 +183,21 @@ def check_y(
     return arr
 
 
+def target_range_warning(y: np.ndarray, activation: Any) -> str | None:
+    """A sentence when targets y lie outside the values the output activation can
+    take (a sigmoid output asked for prices): training then cannot reach them."""
+    low, high = getattr(activation, "output_range", (-np.inf, np.inf))
+    y_min, y_max = float(np.min(y)), float(np.max(y))
+    if low <= y_min and y_max <= high:
+        return None
+    name = getattr(activation, "name", type(activation).__name__)
+    return (
+        f"y spans [{y_min:.4g}, {y_max:.4g}], but the output layer's {name} only takes "
+        f"values in [{low:g}, {high:g}]: the network cannot reach targets outside it. Use "
+        f"activation=\"linear\" on the last layer for regression, or scale y into that range."
+    )
+
+
 def check_positive_int(value: Any, name: str, allow_none: bool = False) -> int | None:
     if value is None and allow_none:
         return None
