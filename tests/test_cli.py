@@ -108,6 +108,8 @@ def test_evaluate_prints_accuracy_and_confusion_matrix(iris_model, iris_files):
     model, _ = iris_model
     result = glassnet("evaluate", model, iris_files[2], "--target", "species")
     assert result.returncode == 0, result.stderr
+    # without --target: the column the model was trained on
+    assert glassnet("evaluate", model, iris_files[2]).stdout == result.stdout
     accuracy = float(result.stdout.splitlines()[1].split()[1])
     assert accuracy >= 0.9
     matrix = [line.split()[1:] for line in result.stdout.splitlines()[-3:]]
@@ -232,7 +234,9 @@ def test_gradcheck_random_network_and_model(iris_model, iris_files):
     assert result.returncode == 0, result.stderr
     assert "categorical_crossentropy" in result.stdout and "(4, 16)" in result.stdout
     result = glassnet("gradcheck", model)
-    assert result.returncode == 2 and "--target" in result.stderr
+    assert result.returncode == 2 and "labelled CSV file" in result.stderr
+    without_target = glassnet("gradcheck", model, iris_files[2], "--rows", "5")
+    assert without_target.returncode == 0 and "categorical_crossentropy" in without_target.stdout
 
 
 COMMANDS = ["", "train", "predict", "evaluate", "explain", "gradcheck", "export", "demo"]
@@ -289,6 +293,7 @@ def _bad_case(tmp, name):
         "empty cell": (train(text("x1,x2,t\n1,,a\n3,4,b\n")), "is empty"),
         "unknown activation": (train(good, "--activation", "swish"), "invalid choice: 'swish'"),
         "bad hidden sizes": (train(good, "--hidden", "16,x"), "positive integers"),
+        "empty hidden size": (train(good, "--hidden", "16,,8"), "positive integers"),
         "bad validation split": (train(good, "--validation-split", "1.5"), "fraction"),
         "unwritable output": (["train", good, "--target", "t", "--out",
                                tmp / "no" / "such" / "dir" / "m.gnet"], "does not exist"),
@@ -300,6 +305,7 @@ def _bad_case(tmp, name):
 MALFORMED = [
     "missing file", "missing target", "non-numeric feature", "empty csv", "header only",
     "ragged rows", "nan cell", "empty cell", "unknown activation", "bad hidden sizes",
+    "empty hidden size",
     "bad validation split", "unwritable output", "one class",
 ]
 

@@ -48,8 +48,8 @@ def _sub(commands, name: str, help: str, description: str, examples: str) -> _Pa
 
 def _hidden(text: str) -> list[int]:
     try:
-        sizes = [int(part) for part in text.split(",") if part.strip()]
-    except ValueError:
+        sizes = [int(part) for part in text.split(",")]
+    except ValueError:  # also an empty part, as in 16,,8
         sizes = []
     if not sizes or min(sizes) <= 0:
         raise argparse.ArgumentTypeError(
@@ -87,7 +87,8 @@ def _positive(kind):
 def _model_and_labelled_data(command: argparse.ArgumentParser) -> None:
     command.add_argument("model", help="model file written by glassnet train")
     command.add_argument("data", help="CSV file with the features and the target")
-    command.add_argument("--target", required=True, help="name of the target column")
+    command.add_argument("--target", help="name of the target column (default: the one the "
+                         "model was trained on)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -184,7 +185,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     gradcheck.add_argument("model", nargs="?", help="model file (optional)")
     gradcheck.add_argument("data", nargs="?", help="labelled CSV file, with a model")
-    gradcheck.add_argument("--target", help="name of the target column, with a model")
+    gradcheck.add_argument("--target", help="name of the target column, with a model "
+                           "(default: the one it was trained on)")
     gradcheck.add_argument("--rows", type=_positive(int), default=8, help="default: 8")
     gradcheck.add_argument("--hidden", type=_hidden, default=[5, 4], metavar="N,N,...",
                            help="random network's hidden layers (default: 5,4)")
@@ -325,9 +327,17 @@ def cmd_predict(args) -> None:
         print(f"{len(predictions)} predictions written to {args.out}")
 
 
+def _target(args, net) -> str:
+    """--target, or the target column the model was trained on."""
+    target = args.target or (getattr(net, "metadata", None) or {}).get("target_name")
+    if not target:
+        raise UsageError("the model file does not name its target column; give --target.")
+    return target
+
+
 def cmd_evaluate(args) -> None:
     net = _load_model(args.model)
-    figures, confusion = tabular.evaluate_table(net, args.data, args.target)
+    figures, confusion = tabular.evaluate_table(net, args.data, _target(args, net))
     print(_table([("metric", "value")] + [(k, _fmt(v)) for k, v in figures.items()]))
     if confusion is not None:
         names = net.metadata["class_names"]
@@ -339,7 +349,7 @@ def cmd_explain(args) -> None:
     if args.html is not None:
         _check_writable(args.html, "the HTML report")
     net = _load_model(args.model)
-    X, Y = tabular.labelled_rows(net, args.data, args.target, args.rows)
+    X, Y = tabular.labelled_rows(net, args.data, _target(args, net), args.rows)
     lr = args.lr if args.lr is not None else (net.optimizer.lr if net.optimizer else 0.1)
     step = net.trace(X, Y, loss=net.loss or "mse", lr=lr)
     print(step.to_text(width=args.width))
@@ -352,10 +362,10 @@ def cmd_gradcheck(args) -> int:
     from glassnet.gradcheck import gradcheck
 
     if args.model is not None:
-        if args.data is None or args.target is None:
-            raise UsageError("with a model file, give a labelled CSV file and --target too.")
+        if args.data is None:
+            raise UsageError("with a model file, give a labelled CSV file too.")
         net = _load_model(args.model)
-        X, Y = tabular.labelled_rows(net, args.data, args.target, args.rows)
+        X, Y = tabular.labelled_rows(net, args.data, _target(args, net), args.rows)
         loss = net.loss or "mse"
     else:
         rng = np.random.default_rng(args.seed)
