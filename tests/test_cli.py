@@ -430,3 +430,25 @@ def test_categorical_crossentropy_on_a_numeric_target_is_refused(tmp_path):
                       "--quiet", "--out", tmp_path / "n.gnet")
     _assert_refused(result, "categorical_crossentropy needs class labels", tmp_path)
     assert not (tmp_path / "n.gnet").exists()
+
+
+def test_a_case_typo_in_the_target_suggests_the_column(iris_files, tmp_path):
+    _, train, *_ = iris_files
+    result = glassnet("train", train, "--target", "Species", "--quiet", "--out",
+                      tmp_path / "x.gnet")
+    assert result.returncode == 2 and not (tmp_path / "x.gnet").exists()
+    assert "no column 'Species'" in result.stderr and "Did you mean 'species'?" in result.stderr
+
+
+def test_a_0_1_target_taken_as_numbers_gets_a_note(tmp_path):
+    rows = [[x, int(x > 0)] for x in np.linspace(-1, 1, 20)]
+    data = write_csv(tmp_path / "b.csv", ["x", "label"], rows)
+    result = glassnet("train", data, "--target", "label", "--epochs", "2", "--quiet",
+                      "--out", tmp_path / "b.gnet")
+    assert result.returncode == 0, result.stderr
+    assert "regression" in result.stdout
+    assert "note: the target 'label' holds only 0 and 1" in result.stdout
+    assert "--task classification" in result.stdout
+    forced = glassnet("train", data, "--target", "label", "--task", "regression", "--epochs", "2",
+                      "--quiet", "--out", tmp_path / "c.gnet")
+    assert "note:" not in forced.stdout  # asked for: no note

@@ -301,6 +301,8 @@ def cmd_train(args) -> None:
         rows.append((label, _fmt(value)))
     rows.append(("model file", args.out))
     print(_table(rows))
+    for note in report.notes:
+        print(f"note: {note}")
 
 
 def cmd_predict(args) -> None:

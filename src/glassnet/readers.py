@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import difflib
 import gzip
 import os
 from collections.abc import Iterator
@@ -125,8 +126,11 @@ def load_csv(path: str | os.PathLike, target: str | int = -1, delimiter: str = "
         raise ValueError(f"{path}: the header names column {dup!r} more than once.")
     if isinstance(target, str):
         if target not in header:
+            close = [h for h in header if h.lower() == target.lower()]
+            close = close or difflib.get_close_matches(target, header, n=1)
+            hint = f" Did you mean {close[0]!r}?" if close else ""
             raise ValueError(
-                f"{path} has no column {target!r}; its columns are {', '.join(header)}."
+                f"{path} has no column {target!r}; its columns are {', '.join(header)}.{hint}"
             )
         t = header.index(target)
     elif isinstance(target, (int, np.integer)) and not isinstance(target, bool):

@@ -53,6 +53,8 @@ class TrainReport:
     class_names: list[str] | None
     epochs_run: int
     figures: dict[str, float] = field(default_factory=dict)
+    #: things worth a second look, e.g. a 0/1 target taken as numbers
+    notes: list[str] = field(default_factory=list)
 
 
 def read_table(path: str | os.PathLike, target: str, task: str = "auto") -> Dataset:
@@ -237,6 +239,11 @@ def train_table(
         metadata["task"], len(train_rows), n_val, list(data.feature_names),
         metadata.get("class_names"), len(history.loss), figures,
     )
+    if task == "auto" and data.class_names is None and set(np.unique(data.y)) <= {0.0, 1.0}:
+        report.notes.append(
+            f"the target {target!r} holds only 0 and 1 and was taken as numbers "
+            f"(regression); for two classes, train with --task classification."
+        )
     return net, report
 
 
