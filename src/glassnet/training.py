@@ -282,15 +282,19 @@ def train(
                         net, X, y, loss, optimizer, step, shuffle and step < n, metric_fns
                     )
                 if not (math.isfinite(epoch_loss) and _finite_weights(net.params)):
-                    back_to = epoch - 1 if e > 0 else epoch
+                    # the epoch before is this call's own only from its second epoch on;
+                    # in the first, the weights the call began with are all there is
                     np.copyto(net.params, previous if e > 0 else snapshot)
+                    where = (
+                        f"to the start of epoch {epoch - 1}, the last with a finite loss"
+                        if e > 0 else f"to the weights this fit call began with (epoch {epoch})"
+                    )
                     optimizer.reset()  # its momenta grew with the divergence
                     raise TrainingDivergedError(
                         f"Training diverged at epoch {epoch}: the {loss.name} loss became "
                         f"{epoch_loss} (or a weight became NaN/inf). The weights were rolled "
-                        f"back to the start of epoch {back_to}, the last with a finite loss, "
-                        f"and the optimizer's state was reset. Try a smaller learning rate "
-                        f"than lr={optimizer.lr:g}, or scale the inputs."
+                        f"back {where}, and the optimizer's state was reset. Try a smaller "
+                        f"learning rate than lr={optimizer.lr:g}, or scale the inputs."
                     )
                 if validation_data is not None:
                     Xv, yv = validation_data
