@@ -257,7 +257,14 @@ def _table(rows: Sequence[Sequence[object]]) -> str:
 
 
 def _fmt(value: float) -> str:
-    return f"{value:.4f}" if abs(value) < 1e4 else f"{value:.4g}"
+    """Plain decimals, so that figures of one table line up: 4 places below 10⁴, 1
+    above (a price's mae), scientific only where decimals would hide the number."""
+    size = abs(value)
+    if value == 0 or 1e-3 <= size < 1e4:
+        return f"{value:.4f}"
+    if 1e4 <= size < 1e12:
+        return f"{value:.1f}"
+    return f"{value:.4g}"
 
 
 # -- subcommands -------------------------------------------------------------------
