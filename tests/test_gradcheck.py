@@ -80,3 +80,19 @@ def test_float32_networks_get_float32_tolerances():
     broken = gn.Network([gn.Dense(4, 3), gn.Dense(3, 1, activation=WrongSigmoid())], seed=0,
                         dtype="float32")
     assert not gn.gradcheck(broken, RAY_X, RAY_Y).passed
+
+
+def test_elements_passing_only_on_the_absolute_error_are_counted_and_said():
+    """A feature of size 1e-9 gives weight gradients near 1e-9, where central
+    differences are all roundoff: rel error ~1, abs error far under atol."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(6, 2))
+    X[:, 1] *= 1e-9
+    y = rng.normal(size=(6, 1))
+    net = gn.Network([gn.Dense(2, 3, "tanh"), gn.Dense(3, 1, "linear")], seed=0)
+    report = gn.gradcheck(net, X, y, loss="mse")
+    first = report["layer 1 W"]
+    assert report.passed and first.max_rel_error > 0.5
+    assert first.n_passed_on_abs == 3  # the row of W for the tiny feature
+    assert report["layer 2 W"].n_passed_on_abs == 0
+    assert "ok (3 near 0, on abs error)" in str(report)
