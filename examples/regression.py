@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 import glassnet as gn
+from glassnet.scaling import scale_features, scale_targets, standardise, unscale_targets
 
 
 def make_function_data(n: int = 600, seed: int = 0):
@@ -52,14 +53,18 @@ def fit_diabetes(seed: int = 0):
 
     X, y = load_diabetes(return_X_y=True)
     X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.25, random_state=seed)
-    mean, scale = X_train.mean(axis=0), X_train.std(axis=0)
-    y_mean, y_scale = y_train.mean(), y_train.std()
+    # inputs and target standardised with the training rows' mean and spread, as
+    # `glassnet train` does; the predictions are mapped back to the target's units
+    feature_mean, feature_scale = standardise(X_train)
+    target_mean, target_scale = standardise(y_train.reshape(-1, 1))
+    scaling = {"feature_mean": feature_mean, "feature_scale": feature_scale,
+               "target_mean": target_mean, "target_scale": target_scale}
     net = gn.Network(
         [gn.Dense(10, 8, "tanh", init="xavier"), gn.Dense(8, 1, "linear", init="xavier")], seed=seed
     )
     net.fit(
-        (X_train - mean) / scale,
-        (y_train - y_mean) / y_scale,
+        scale_features(X_train, scaling),
+        scale_targets(y_train.reshape(-1, 1), scaling),
         epochs=200,
         loss="mse",
         optimizer="adam",
@@ -67,9 +72,9 @@ def fit_diabetes(seed: int = 0):
         batch_size=32,
         shuffle=True,
     )
-    prediction = net.predict((X_test - mean) / scale)[:, 0] * y_scale + y_mean
+    prediction = unscale_targets(net.predict(scale_features(X_test, scaling)), scaling)[:, 0]
     mse = float(np.mean((prediction - y_test) ** 2))
-    baseline = float(np.mean((y_test - y_mean) ** 2))
+    baseline = float(np.mean((y_test - target_mean[0]) ** 2))
     return mse, baseline
 
 

@@ -196,9 +196,10 @@ class CategoricalCrossEntropy(Loss):
     def value(self, y, yhat, z=None):
         n = y.shape[0]
         if z is not None:
-            if yhat is not None and np.minimum.reduce(yhat, axis=None) >= np.finfo(
-                yhat.dtype
-            ).tiny:
+            all_normal = yhat is not None and (
+                np.minimum.reduce(yhat, axis=None) >= np.finfo(yhat.dtype).tiny
+            )
+            if all_normal:
                 return float(-np.vdot(y, np.log(yhat))) / n
             shifted = z - np.maximum.reduce(z, axis=1, keepdims=True)
             log_p = shifted - np.log(np.add.reduce(np.exp(shifted), axis=1, keepdims=True))
