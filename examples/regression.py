@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 import glassnet as gn
-from glassnet.scaling import scale_features, scale_targets, standardise, unscale_targets
+from glassnet.tools.scaling import scale_features, scale_targets, standardise, unscale_targets
 
 
 def make_function_data(n: int = 600, seed: int = 0):

@@ -407,8 +407,8 @@ def test_targets_of_a_cross_entropy_regression_stay_probabilities(tmp_path):
 def test_a_regression_model_saved_without_target_scaling_still_answers_raw(tmp_path):
     """Model files written before targets were standardised have no target keys:
     their outputs are the predictions."""
-    from glassnet import tabular
-    from glassnet.scaling import scale_features
+    from glassnet.tools import tabular
+    from glassnet.tools.scaling import scale_features
 
     rng = np.random.default_rng(4)
     X = rng.normal(size=(50, 2))

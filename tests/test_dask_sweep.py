@@ -12,7 +12,7 @@ from sklearn.model_selection import GridSearchCV, StratifiedKFold
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from glassnet.sklearn import GlassClassifier
+from glassnet.tools.sklearn import GlassClassifier
 
 GRID = {
     "glassclassifier__hidden_layer_sizes": [(2,), (12,)],

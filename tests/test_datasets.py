@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from sklearn import datasets as skd
 
-from glassnet import datasets as gd
+from glassnet.tools import datasets as gd
 
 # -- toy sets and generators ---------------------------------------------------
 

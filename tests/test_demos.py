@@ -4,7 +4,8 @@ import sys
 import numpy as np
 import pytest
 
-from glassnet import cli, demos, tutorials
+from glassnet import tutorials
+from glassnet.tools import cli, demos
 
 
 def sigmoid(z):

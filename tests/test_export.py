@@ -11,7 +11,7 @@ import pytest
 
 import glassnet as gn
 import glassnet.network as network_module
-from glassnet.io import scale_features
+from glassnet.tools.scaling import scale_features
 
 
 @pytest.fixture(scope="module")
@@ -143,7 +143,7 @@ def test_metadata_scaling_of_the_wrong_length_is_refused(tmp_path):
 
 
 def test_script_undoes_a_standardised_target_bit_for_bit(numpy_only, tmp_path):
-    from glassnet.scaling import unscale_targets
+    from glassnet.tools.scaling import unscale_targets
 
     X, _ = _data(40, seed=3)
     net = gn.Network([gn.Dense(4, 6, activation="tanh"), gn.Dense(6, 2, activation="linear")],

@@ -23,8 +23,8 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 import glassnet as gn
-from glassnet import cli
-from glassnet.datasets import load_csv
+from glassnet.tools import cli
+from glassnet.tools.datasets import load_csv
 
 FIELDS = st.one_of(
     st.sampled_from([

@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 
 import glassnet as gn
-import glassnet.io as gio
+import glassnet.tools.saving as gio
 from glassnet import resources
 
 

@@ -21,8 +21,8 @@ import pandas as pd
 import pytest
 
 import glassnet as gn
-from glassnet.datasets import load_csv
-from glassnet.sklearn import GlassClassifier, GlassRegressor
+from glassnet.tools.datasets import load_csv
+from glassnet.tools.sklearn import GlassClassifier, GlassRegressor
 
 RNG = np.random.default_rng(0)
 X5 = RNG.normal(size=(5, 3))

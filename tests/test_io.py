@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 
 import glassnet as gn
-import glassnet.io as gio
+import glassnet.tools.saving as gio
+from glassnet._files import atomic_write
 from glassnet.activations import ACTIVATIONS
 from glassnet.optimizers import OPTIMIZERS
 
@@ -317,7 +318,7 @@ def test_invalid_json_and_missing_files_are_reported(saved, tmp_path):
 def test_atomic_write_keeps_the_old_content_when_the_body_fails(tmp_path):
     path = tmp_path / "out.csv"
     path.write_text("old")
-    with pytest.raises(RuntimeError), gio.atomic_write(path, "w") as f:
+    with pytest.raises(RuntimeError), atomic_write(path, "w") as f:
         f.write("half")
         raise RuntimeError("stop")
     assert path.read_text() == "old" and os.listdir(tmp_path) == ["out.csv"]

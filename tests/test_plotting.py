@@ -9,7 +9,7 @@ from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 
 import glassnet as gn
-from glassnet import plotting as gp
+from glassnet.glassbox import plotting as gp
 
 
 def sigmoid(z):
@@ -198,7 +198,7 @@ def test_save_figure_replaces_atomically(tmp_path, small_net):
 
 def test_plots_do_not_import_pyplot():
     code = (
-        "import sys, numpy as np, glassnet as gn, glassnet.plotting as gp\n"
+        "import sys, numpy as np, glassnet as gn, glassnet.glassbox.plotting as gp\n"
         "net = gn.Network([gn.Dense(2, 2), gn.Dense(2, 1)], seed=0)\n"
         "X = np.array([[0., 0.], [1., 1.]]); h = net.fit(X, [0, 1], epochs=3)\n"
         "gp.loss_curve(h); gp.decision_boundary(net, X, [0, 1]); gp.network_diagram(net)\n"

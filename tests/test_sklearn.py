@@ -9,7 +9,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from glassnet.sklearn import GlassClassifier, GlassRegressor
+from glassnet.tools.sklearn import GlassClassifier, GlassRegressor
 
 # Small networks and few epochs keep the check suite quick; the checks' own
 # accuracy thresholds (0.83 on blobs, R² 0.5) are still met.

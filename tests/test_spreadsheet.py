@@ -6,7 +6,7 @@ import openpyxl
 import pytest
 
 import glassnet as gn
-from glassnet.spreadsheet import layout
+from glassnet.glassbox.spreadsheet import layout
 from glassnet.tutorials import RAY_PRINTED_WEIGHTS, RAY_X, RAY_Y
 
 

@@ -252,7 +252,7 @@ def test_text_of_a_wide_network_fits_its_width(width):
 
 
 def test_module_function_takes_plain_lists_too():
-    from glassnet.trace import trace
+    from glassnet.glassbox.trace import trace
 
     tr = trace(ray_net(), RAY_X.tolist(), RAY_Y.ravel().tolist(), lr=0.1)
     assert tr["X"].dtype == np.float64 and tr["y"].shape == (3, 1)

@@ -10,23 +10,24 @@
 from glassnet import (
     activations,
     callbacks,
-    datasets,
     initializers,
     losses,
     metrics,
     optimizers,
     schedules,
 )
+from glassnet._version import __version__
 from glassnet.callbacks import Callback, EarlyStopping, EpochLogger
-from glassnet.export import export_script
-from glassnet.gradcheck import GradcheckReport, gradcheck
-from glassnet.io import load
+
+# The public face reaches below the engine: the glass box and the tools.
+from glassnet.glassbox.gradcheck import GradcheckReport, gradcheck  # noqa: E402, I001
+from glassnet.glassbox.trace import Step, Trace
 from glassnet.layers import Dense, Dropout, Layer
 from glassnet.network import Network
-from glassnet.trace import Step, Trace
+from glassnet.tools import datasets
+from glassnet.tools.export import export_script
+from glassnet.tools.saving import load, save
 from glassnet.training import History, TrainingDivergedError
-
-__version__ = "0.1.0"
 
 __all__ = [
     "Callback",
@@ -48,6 +49,7 @@ __all__ = [
     "gradcheck",
     "initializers",
     "load",
+    "save",
     "losses",
     "metrics",
     "optimizers",

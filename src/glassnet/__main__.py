@@ -1,5 +1,5 @@
 """``python -m glassnet ...`` runs the command-line interface."""
 
-from glassnet.cli import main
+from glassnet.tools.cli import main
 
 raise SystemExit(main())

@@ -346,12 +346,12 @@ class Network:
         )  # fmt: skip
 
     def save(self, path: str | os.PathLike) -> None:
-        """Save the whole network to one file; see :func:`glassnet.io.save`.
+        """Save the whole network to one file; see :func:`glassnet.tools.saving.save`.
 
         Architecture, weights, loss, optimizer with its state, random generator
         state, history and ``metadata``; load it back with :func:`glassnet.load`.
         """
-        from glassnet.io import save
+        from glassnet.tools.saving import save
 
         save(self, path)
 
@@ -414,12 +414,12 @@ class Network:
     ):
         """Record one full-batch gradient-descent iteration, every number kept.
 
-        Returns a :class:`glassnet.trace.Trace` whose ``steps`` are the
+        Returns a :class:`glassnet.glassbox.trace.Trace` whose ``steps`` are the
         tutorial's steps 0-11 (``tr["d_output"]``, ``tr.to_text()``...). The
         network is left unchanged unless ``apply=True``, which keeps the update
         (one epoch of ``fit(X, y, lr=lr, loss=loss, optimizer="gd")``).
         """
-        from glassnet.trace import trace
+        from glassnet.glassbox.trace import trace
 
         lr = check_positive_float(lr, "lr")
         loss_obj = losses_module.get(loss)

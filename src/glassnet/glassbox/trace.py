@@ -210,19 +210,19 @@ class Trace:
 
     def to_text(self, width: int = 100, decimals: int = 2, max_rows: int = 8) -> str:
         """Every step's matrices side by side, rounded, in ``width`` columns."""
-        from glassnet.trace_text import render_text
+        from glassnet.glassbox.trace_text import render_text
 
         return render_text(self, width=width, decimals=decimals, max_rows=max_rows)
 
     def to_html(self, path, **kwargs) -> str:
-        """Write the standalone HTML report (see :func:`glassnet.report.write_html`)."""
-        from glassnet.report import write_html
+        """Write the standalone HTML report (see :func:`glassnet.glassbox.report.write_html`)."""
+        from glassnet.glassbox.report import write_html
 
         return write_html(self, path, **kwargs)
 
     def to_xlsx(self, path) -> str:
-        """Write the live-formula workbook (see :func:`glassnet.spreadsheet.write_xlsx`)."""
-        from glassnet.spreadsheet import write_xlsx
+        """Write the live-formula workbook (:func:`~glassnet.glassbox.spreadsheet.write_xlsx`)."""
+        from glassnet.glassbox.spreadsheet import write_xlsx
 
         return write_xlsx(self, path)
 

@@ -23,7 +23,7 @@ import os
 
 import numpy as np
 
-from glassnet.io import atomic_write
+from glassnet._files import atomic_write
 
 _EPS = float(np.finfo(np.float64).eps)  # the engine's probability clip
 _ACTIVATION = {

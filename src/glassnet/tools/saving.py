@@ -17,10 +17,10 @@ atomic: the archive is written to a temporary file in the same directory and
 moved over ``path`` only once complete, so a failure leaves the old file as it
 was.
 
-``metadata`` conventions used by the CLI and :mod:`glassnet.export`:
+``metadata`` conventions used by the CLI and :mod:`glassnet.tools.export`:
 ``feature_names`` (list of str), ``feature_mean`` and ``feature_scale`` (lists of
 floats; inputs are standardised as (X − mean) / scale), ``target_mean`` and
-``target_scale`` (regression targets, likewise; see :mod:`glassnet.scaling`),
+``target_scale`` (regression targets, likewise; see :mod:`glassnet.tools.scaling`),
 ``class_names`` (list of str, in output-column order), ``task``
 ("classification" or "regression").
 
@@ -34,23 +34,21 @@ True
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import re
-import tempfile
 import zipfile
 import zlib
-from collections.abc import Iterator
-from typing import IO, Any
+from typing import Any
 
 import numpy as np
 
 from glassnet import activations, initializers, losses, optimizers
+from glassnet._files import atomic_write
+from glassnet._version import __version__
 from glassnet.layers import LAYERS, Dense, Dropout, Layer
 from glassnet.network import Network
 from glassnet.resources import check_fits
-from glassnet.scaling import scale_features  # noqa: F401  (its former home)
 from glassnet.training import History
 
 FORMAT = "glassnet-model"
@@ -60,51 +58,6 @@ ARRAY_DIR = "arrays/"
 _ARRAY_KINDS = "fiub"  # dtypes a model file may hold: float, int, unsigned, bool
 #: array names as save writes them (params, optimizer.0.m): no slashes, no ".."
 _ARRAY_NAME = re.compile(r"[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*\Z")
-
-
-# -- atomic files -------------------------------------------------------------
-@contextlib.contextmanager
-def atomic_write(
-    path: str | os.PathLike, mode: str = "wb", encoding: str | None = None
-) -> Iterator[IO[Any]]:
-    """Open a temporary file beside ``path``; on success move it over ``path``.
-
-    If the body raises, the temporary file is removed and ``path`` is untouched.
-
-    >>> import tempfile, pathlib
-    >>> p = pathlib.Path(tempfile.mkdtemp(), "out.txt")
-    >>> with atomic_write(p, "w") as f:
-    ...     _ = f.write("done")
-    >>> p.read_text()
-    'done'
-    """
-    path = os.fspath(path)
-    directory = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(directory):
-        raise ValueError(f"Cannot write {path!r}: the directory {directory!r} does not exist.")
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{os.path.basename(path)}.", suffix=".tmp")
-    try:
-        # mkstemp makes the file private (0600); give it the mode a plain open() would
-        os.chmod(tmp, _file_mode(path))
-        with os.fdopen(fd, mode, encoding=encoding) as f:
-            yield f
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-
-
-def _file_mode(path: str) -> int:
-    """The existing file's permissions, or 0666 less the umask for a new file."""
-    try:
-        return os.stat(path).st_mode & 0o777
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
 
 
 # -- saving -------------------------------------------------------------------
@@ -160,7 +113,7 @@ def to_config(net: Network) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
     doc: dict[str, Any] = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
-        "glassnet_version": _version(),
+        "glassnet_version": __version__,
         "network": {
             "dtype": net.dtype.name,
             "seed": None if seed is None else int(seed),
@@ -218,7 +171,7 @@ def _read_document(archive: zipfile.ZipFile, path: Any) -> dict[str, Any]:
         raise _refuse(
             path,
             f"it has format version {version}, newer than the {FORMAT_VERSION} this glassnet "
-            f"{_version()} reads. Upgrade glassnet to load it.",
+            f"{__version__} reads. Upgrade glassnet to load it.",
         )
     if version < 1:
         raise _refuse(path, f"format version {version} is unknown.")
@@ -413,8 +366,3 @@ def load(path: str | os.PathLike) -> Network:
     except ValueError as exc:
         raise _refuse(path, str(exc)) from None
 
-
-def _version() -> str:
-    from glassnet import __version__
-
-    return __version__

@@ -35,9 +35,10 @@ from typing import Any
 import numpy as np
 
 from glassnet import network as network_module
-from glassnet.io import atomic_write, load
+from glassnet._files import atomic_write
 from glassnet.layers import Dense, Dropout
 from glassnet.network import Network
+from glassnet.tools.saving import load
 
 _TEMPLATE = '''\
 """Standalone predictor for a glassnet network; needs only NumPy (no glassnet).

@@ -1,5 +1,5 @@
 """Reading data files: CSV tables and MNIST's IDX arrays, and the :class:`Dataset`
-every loader of :mod:`glassnet.datasets` returns.
+every loader of :mod:`glassnet.tools.datasets` returns.
 
 ``load_csv`` names the file, line, data row and column of anything it cannot
 read; ``load_idx`` reads the plain or gzip-compressed IDX format. Both are also

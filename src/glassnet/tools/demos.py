@@ -20,10 +20,11 @@ from typing import NamedTuple
 
 import numpy as np
 
-from glassnet import datasets, tutorials
+from glassnet import tutorials
+from glassnet.glassbox.trace import Trace
 from glassnet.layers import Dense
 from glassnet.network import Network
-from glassnet.trace import Trace
+from glassnet.tools import datasets
 from glassnet.training import History
 
 
@@ -126,7 +127,7 @@ def _save_boundary(net: Network, X: np.ndarray, labels: np.ndarray, title: str,
     if plot_path is None:
         return
     try:
-        from glassnet import plotting
+        from glassnet.glassbox import plotting
 
         fig = plotting.decision_boundary(net, X, labels, title=title)
     except ImportError:

@@ -5,7 +5,7 @@ positive and red for negative weights), then every step of the trace with its
 equation, the arrays it reads and the arrays it computes. Hovering (or
 clicking) a computed cell paints it yellow and the cells it was computed from
 orange, as the tutorial's sheet does; the map from each cell to its sources is
-computed here (:meth:`glassnet.trace.Trace.sources`) and embedded as JSON.
+computed here (:meth:`glassnet.glassbox.trace.Trace.sources`) and embedded as JSON.
 Below the steps: the loss curve from ``net.history`` and, for networks with
 two inputs, the decision boundary (a PNG written with ``zlib``, as a data URI).
 Write one with ``net.trace(X, y).to_html("report.html")``.
@@ -22,7 +22,7 @@ import zlib
 
 import numpy as np
 
-from glassnet.io import atomic_write
+from glassnet._files import atomic_write
 
 _CSS = """
 body{font-family:system-ui,sans-serif;margin:1.5em;color:#222;max-width:1200px}

@@ -3,7 +3,7 @@
 This is what the ``glassnet`` command line does, as functions. A table's
 feature columns are standardised, x' = (x − mean) / scale, with the mean and
 scale of the training rows, and so is a numeric target (see
-:mod:`glassnet.scaling`); the model file keeps them in ``net.metadata``
+:mod:`glassnet.tools.scaling`); the model file keeps them in ``net.metadata``
 together with the feature names, the target name, the task and the class
 names (in output-column order), so ``predict`` reads new rows by column name
 and answers with class names, or numbers in the target's own units::
@@ -36,8 +36,8 @@ import numpy as np
 from glassnet import losses
 from glassnet.layers import Dense
 from glassnet.network import Network
-from glassnet.readers import Dataset, csv_errors, load_csv
-from glassnet.scaling import scale_features, scale_targets, standardise, unscale_targets
+from glassnet.tools.readers import Dataset, csv_errors, load_csv
+from glassnet.tools.scaling import scale_features, scale_targets, standardise, unscale_targets
 
 TASKS = ("auto", "classification", "regression")
 
@@ -70,7 +70,7 @@ def read_features(path: str | os.PathLike, feature_names: Sequence[str]) -> np.n
     a float64 array (n_rows, len(feature_names)).
 
     Errors name the file's line (the header is line 1), the data row and the
-    column, as :func:`glassnet.readers.load_csv` does.
+    column, as :func:`glassnet.tools.readers.load_csv` does.
     """
     path = os.fspath(path)
     with open(path, newline="", encoding="utf-8-sig") as handle, csv_errors(path):

@@ -22,7 +22,7 @@ regression      linear             mse
 ==============  =================  ===============================
 
 >>> from sklearn.datasets import load_iris
->>> from glassnet.sklearn import GlassClassifier
+>>> from glassnet.tools.sklearn import GlassClassifier
 >>> X, y = load_iris(return_X_y=True)
 >>> clf = GlassClassifier(hidden_layer_sizes=(8,), epochs=100, random_state=0).fit(X, y)
 >>> clf.predict_proba(X[:2]).shape
@@ -45,7 +45,7 @@ try:
     from sklearn.utils.validation import check_is_fitted, validate_data
 except ImportError as exc:  # pragma: no cover - exercised only without the extra
     raise ImportError(
-        "glassnet.sklearn needs scikit-learn >= 1.6. Install it with "
+        "glassnet.tools.sklearn needs scikit-learn >= 1.6. Install it with "
         "pip install 'glassnet[sklearn]'."
     ) from exc
 

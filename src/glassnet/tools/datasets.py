@@ -1,5 +1,5 @@
 """Data sets: the tutorials' toy data, seeded 2-D generators, scikit-learn's
-bundled sets, and (from :mod:`glassnet.readers`) readers for CSV and MNIST's
+bundled sets, and (from :mod:`glassnet.tools.readers`) readers for CSV and MNIST's
 IDX files.
 
 Every loader returns a :class:`Dataset`, which unpacks like a pair::
@@ -23,7 +23,7 @@ from __future__ import annotations
 import numpy as np
 
 from glassnet import tutorials
-from glassnet.readers import Dataset, csv_errors, load_csv, load_idx
+from glassnet.tools.readers import Dataset, csv_errors, load_csv, load_idx
 
 __all__ = [
     "Dataset", "ray", "walkthrough", "loy", "xor", "moons", "circles", "blobs", "spirals",

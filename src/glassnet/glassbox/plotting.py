@@ -6,7 +6,7 @@ directly, without pyplot, so nothing here touches pyplot's global state or
 opens a window: save one with ``fig.savefig("loss.png")``, or show it in a
 notebook after ``%matplotlib inline``::
 
-    import glassnet.plotting as gp
+    import glassnet.glassbox.plotting as gp
     fig = gp.loss_curve(net.history)
     fig.savefig("loss.png")
 
@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from glassnet.io import atomic_write
+from glassnet._files import atomic_write
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure

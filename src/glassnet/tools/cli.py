@@ -19,7 +19,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from glassnet import activations, demos, losses, optimizers, tabular
+from glassnet import activations, losses, optimizers
+from glassnet.tools import demos, tabular
 from glassnet.training import TrainingDivergedError
 
 EXIT_USAGE = 2
@@ -241,7 +242,7 @@ def _write_text(path: str | None, text: str) -> None:
     if path is None:
         sys.stdout.write(text)
         return
-    from glassnet.io import atomic_write
+    from glassnet._files import atomic_write
 
     with atomic_write(path, "w") as handle:
         handle.write(text)
@@ -269,7 +270,7 @@ def _fmt(value: float) -> str:
 
 # -- subcommands -------------------------------------------------------------------
 def _load_model(path: str):
-    from glassnet.io import load
+    from glassnet.tools.saving import load
 
     if not os.path.isfile(path):
         raise UsageError(f"Model file {path!r} does not exist.")
@@ -368,7 +369,7 @@ def cmd_explain(args) -> None:
 
 
 def cmd_gradcheck(args) -> int:
-    from glassnet.gradcheck import gradcheck
+    from glassnet.glassbox.gradcheck import gradcheck
 
     if args.model is not None:
         if args.data is None:
@@ -387,7 +388,7 @@ def cmd_gradcheck(args) -> int:
 
 
 def cmd_export(args) -> None:
-    from glassnet.export import export_script
+    from glassnet.tools.export import export_script
 
     _check_writable(args.to, "the script")
     net = _load_model(args.model)
