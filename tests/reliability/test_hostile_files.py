@@ -1,8 +1,8 @@
-"""Hostile model files beyond tests/test_io.py: zip bombs and lying headers,
+"""Hostile model files beyond tests/tools/test_saving.py: zip bombs and lying headers,
 path-traversal names, names that must never be imported, forged zip flags, and
 a save interrupted half-way through writing an array.
 
-test_io.py already covers: a pickle instead of a zip, an object-array member,
+test_saving.py already covers: a pickle instead of a zip, an object-array member,
 truncated and bit-flipped files, wrong/future/odd format versions, names outside
 the registries, JSON-vs-array shape and dtype mismatches, a missing member, a
 zip that is not a model, invalid JSON, and an injected failure during save.
