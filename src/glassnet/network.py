@@ -20,6 +20,7 @@ True
 
 from __future__ import annotations
 
+import copy as copy_module
 import os
 import warnings
 from collections.abc import Callable, Sequence
@@ -96,8 +97,13 @@ class Network:
         )
         self.params = np.zeros(total, dtype=self.dtype)
         self.grads = np.zeros(total, dtype=self.dtype)
+        self._bind_views()
+
+    def _bind_views(self) -> None:
+        """Hand each layer its views into ``params`` and ``grads``, in layer order."""
         offset = 0
-        for layer, per_layer in zip(self.layers, shapes):
+        for layer in self.layers:
+            per_layer = layer.param_shapes()
             p_views, g_views = {}, {}
             for name, shape in per_layer.items():
                 size = int(np.prod(shape))
@@ -105,6 +111,19 @@ class Network:
                 g_views[name] = self.grads[offset : offset + size].reshape(shape)
                 offset += size
             layer.bind(p_views, g_views)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        # copy.deepcopy and pickle copy ``params`` and every layer's W and b apart, so
+        # the layers would hold arrays of their own that training the copy never
+        # touches; bind them again as views into the copy's own vectors
+        self.__dict__.update(state)
+        self._bind_views()
+
+    def copy(self) -> Network:
+        """An independent copy: its own weights, gradients, optimizer state, random
+        generator (in the same state), history and metadata; training it leaves
+        this network as it was. Same as ``copy.deepcopy(net)``."""
+        return copy_module.deepcopy(self)
 
     # -- shape facts --------------------------------------------------------
     @property
