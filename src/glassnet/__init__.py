@@ -20,7 +20,8 @@ from glassnet._version import __version__
 from glassnet.callbacks import Callback, EarlyStopping, EpochLogger
 
 # The public face reaches below the engine: the glass box and the tools.
-from glassnet.glassbox.gradcheck import GradcheckReport, gradcheck  # noqa: E402, I001
+from glassnet.glassbox import playground  # noqa: E402, I001
+from glassnet.glassbox.gradcheck import GradcheckReport, gradcheck
 from glassnet.glassbox.trace import Step, Trace
 from glassnet.layers import Dense, Dropout, Layer
 from glassnet.network import Network
@@ -53,6 +54,7 @@ __all__ = [
     "losses",
     "metrics",
     "optimizers",
+    "playground",
     "schedules",
     "__version__",
 ]

@@ -1,0 +1,49 @@
+"""TensorFlow Playground's algorithm, exactly, on glassnet's engine.
+
+``pg = from_url(url)`` builds the data set and the initial network that
+TensorFlow Playground builds from a link to it; ``train_epoch(pg)`` runs one of
+its epochs on ``pg.network`` and returns (train loss, test loss) as it
+computes them.
+
+- :mod:`~glassnet.glassbox.playground.seedrandom`: seedrandom's ARC4 ``Math.random``;
+- :mod:`~glassnet.glassbox.playground.state`: the URL hash (parse, serialize);
+- :mod:`~glassnet.glassbox.playground.datasets`: circle, xor, gauss, spiral,
+  reg-plane, reg-gauss and the shuffle;
+- :mod:`~glassnet.glassbox.playground.core`: :class:`Experiment`, :func:`from_url`;
+- :mod:`~glassnet.glassbox.playground.training`: :func:`train_epoch`.
+
+>>> import glassnet as gn
+>>> pg = gn.playground.from_url("https://playground.tensorflow.org/#seed=0.59454")
+>>> train_loss, test_loss = gn.playground.train_epoch(pg)
+>>> pg.epoch
+1
+"""
+
+from glassnet.glassbox.playground.core import (
+    FEATURES,
+    Experiment,
+    build_network,
+    feature_ids,
+    from_state,
+    from_url,
+    make_data,
+)
+from glassnet.glassbox.playground.seedrandom import SeedRandom
+from glassnet.glassbox.playground.state import State, parse, serialize
+from glassnet.glassbox.playground.training import loss, train_epoch
+
+__all__ = [
+    "FEATURES",
+    "Experiment",
+    "SeedRandom",
+    "State",
+    "build_network",
+    "feature_ids",
+    "from_state",
+    "from_url",
+    "loss",
+    "make_data",
+    "parse",
+    "serialize",
+    "train_epoch",
+]

@@ -1,0 +1,151 @@
+"""One TensorFlow Playground epoch (``oneStep``, src/playground.ts; nn.ts) on a glassnet Network.
+
+For i = 0 … n−1 over the training points in order, Playground runs one
+example forward and back and adds its gradients to per-link and per-node
+accumulators; whenever (i + 1) is a multiple of the batch size B it updates:
+
+    b ← b − η · (Σ δ) / m
+    w′ = w − (η / m) · Σ δ · a_prev                 (m = examples accumulated)
+    w″ = w′ − η λ · R′(w)                            (R′ at the weight *before* the step)
+    L1: if w′ · w″ < 0 the link is set to 0 and is dead for good; else w ← w″
+
+with R′(w) = sign w for L1, w for L2 and 0 for none; biases are never
+regularised; δ = (o − t) f′(z) at the output (Playground's error ½ (o − t)²).
+Batch boundaries restart every epoch, so the n mod B examples left at the end
+stay accumulated and join the next epoch's first update, which divides by all
+of them (m = B + n mod B). After the epoch, ``getLoss`` is ½·mean (o − t)²
+over the training and the test points from a fresh forward pass.
+
+Between two updates the weights do not change, so the examples of one batch
+run together, as arrays, through glassnet's own activations. The order of
+every floating-point sum is Playground's, though (each node's input from its
+bias then link by link, each accumulator example after example): where the
+learning rate is large, training amplifies a difference in the last digit
+— a matrix product's summation order — past 10⁻¹² within two epochs.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from glassnet.glassbox.playground.state import check
+from glassnet.losses import HalfSSE
+
+if TYPE_CHECKING:
+    from glassnet.glassbox.playground.core import Experiment
+
+#: Playground's error function: E = ½ (o − t)², dE/do = o − t
+ERROR = HalfSSE()
+
+#: R′(w) of Playground's regularisations (nn.ts ``RegularizationFunction``)
+REGULARIZATION_DERIVATIVES = {
+    "none": lambda W: np.zeros_like(W),
+    "L1": np.sign,  # w < 0 ? −1 : (w > 0 ? 1 : 0)
+    "L2": lambda W: W.copy(),
+}
+
+
+def loss(pg: Experiment, points: np.ndarray) -> float:
+    """Playground's ``getLoss``: ½·mean (o − t)² over ``points``, from a fresh forward pass
+    (NaN for no points, as Playground's 0/0)."""
+    if len(points) == 0:
+        return math.nan
+    output = pg.network.forward(pg.inputs(points))
+    half_sse, _ = ERROR.value_and_gradient(points[:, 2:3], output)
+    return half_sse / len(points)
+
+
+def forward_in_order(pg: Experiment, X: np.ndarray) -> list[tuple[np.ndarray, ...]]:
+    """Forward propagation of the rows of X, each node's sum taken in Playground's order.
+
+    ``totalInput = bias``, then ``+= w·a_prev`` link by link (``Node.updateOutput``);
+    a = f(z) by the layer's glassnet activation. Returns (a_prev, z, a) per layer.
+    """
+    passes = []
+    a = X
+    for layer in pg.network.layers:
+        W = layer.W
+        z = np.repeat(layer.b[None, :], len(a), axis=0)
+        for i in range(layer.n_inputs):
+            z += a[:, i : i + 1] * W[i]
+        passes.append((a, z, layer.activation.forward(z.copy())))
+        a = passes[-1][2]
+    return passes
+
+
+def accumulate(pg: Experiment, X: np.ndarray, t: np.ndarray) -> None:
+    """Playground's ``forwardProp`` and ``backProp`` for the examples X (targets t), in
+    its order: δ = dE/da ⊙ f′(z) by the glassnet activation; every accumulator adds
+    its examples one after the other (a running sum, not a pairwise one), dead
+    links excepted; dE/da_prev[i] = Σ_j w_ij δ_j summed over j in order."""
+    passes = forward_in_order(pg, X)
+    _, grad = ERROR.value_and_gradient(t, passes[-1][2])  # dE/do = o − t
+    for k in range(len(passes) - 1, -1, -1):
+        layer, (a_prev, z, a) = pg.network.layers[k], passes[k]
+        delta = layer.activation.backward(grad, z, a)
+        terms = a_prev[:, :, None] * delta[:, None, :]  # δ_j · a_prev_i, example by example
+        summed = np.concatenate([pg.acc_W[k][None], terms]).cumsum(axis=0)[-1]
+        pg.acc_W[k] = np.where(pg.dead[k], pg.acc_W[k], summed)
+        pg.acc_b[k] = np.concatenate([pg.acc_b[k][None], delta]).cumsum(axis=0)[-1]
+        if k > 0:
+            W = layer.W
+            grad = delta[:, :1] * W[:, 0]
+            for j in range(1, layer.n_units):
+                grad += delta[:, j : j + 1] * W[:, j]
+    pg.n_acc += len(X)
+
+
+def update(pg: Experiment) -> None:
+    """Playground's ``updateWeights``: the averaged gradient step, then the
+    regularisation step with R′ taken before it, L1's zero-crossing clamp."""
+    lr = pg.state.learningRate
+    rate = pg.state.regularizationRate
+    name = pg.state.regularization
+    m = pg.n_acc
+    pg.last_update = []
+    for k, layer in enumerate(pg.network.layers):
+        W, b, dead = layer.W, layer.b, pg.dead[k]
+        regul_der = REGULARIZATION_DERIVATIVES[name](W)
+        pg.last_update.append(
+            {"W_before": W.copy(), "b_before": b.copy(), "grad_W": pg.acc_W[k] / m,
+             "grad_b": pg.acc_b[k] / m, "regul_der": regul_der, "n": m}
+        )
+        b -= lr * pg.acc_b[k] / m
+        stepped = W - (lr / m) * pg.acc_W[k]
+        regularized = stepped - (lr * rate) * regul_der
+        if name == "L1":
+            crossed = ~dead & (stepped * regularized < 0)
+            regularized[crossed] = 0.0
+            live = ~dead
+            dead |= crossed
+        else:
+            live = ~dead
+        W[live] = regularized[live]
+        pg.acc_W[k][...] = 0.0
+        pg.acc_b[k][...] = 0.0
+    pg.n_acc = 0
+
+
+def train_epoch(pg: Experiment) -> tuple[float, float]:
+    """Run one of Playground's epochs on ``pg.network`` in place; returns
+    (train loss, test loss) as Playground's ``getLoss`` computes them.
+
+    The examples left over after the last full batch stay in ``pg``'s
+    accumulators and join the next epoch's first update.
+    """
+    check(pg.state)
+    B = int(pg.state.batchSize)
+    X = pg.inputs(pg.train)
+    t = pg.train[:, 2:3]
+    for start in range(0, len(X), B):
+        stop = min(start + B, len(X))
+        accumulate(pg, X[start:stop], t[start:stop])
+        if stop - start == B:  # Playground: (i + 1) % batchSize === 0
+            update(pg)
+    pg.epoch += 1
+    pg.loss_train = loss(pg, pg.train)
+    pg.loss_test = loss(pg, pg.test)
+    return pg.loss_train, pg.loss_test
