@@ -18,6 +18,7 @@ from glassnet import (
 )
 from glassnet._version import __version__
 from glassnet.callbacks import Callback, EarlyStopping, EpochLogger
+from glassnet.conv import Conv2D, Flatten, MaxPool2D
 
 # The public face reaches below the engine: the glass box and the tools.
 from glassnet.glassbox import playground  # noqa: E402, I001
@@ -32,13 +33,16 @@ from glassnet.training import History, TrainingDivergedError
 
 __all__ = [
     "Callback",
+    "Conv2D",
     "Dense",
     "Dropout",
     "EarlyStopping",
     "EpochLogger",
+    "Flatten",
     "GradcheckReport",
     "History",
     "Layer",
+    "MaxPool2D",
     "Network",
     "Step",
     "Trace",

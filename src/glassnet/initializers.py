@@ -5,10 +5,14 @@ name                               W drawn from
 =================================  ==========================================
 ``uniform``                        U[0, 1)  — the tutorials' ``np.random.uniform``
 ``normal``                         N(0, 1)  — the R code's ``rnorm``
-``xavier`` / ``glorot_uniform``    U[−l, l), l = √(6 / (n_inputs + n_units))
-``he`` / ``he_normal``             N(0, 2 / n_inputs)
+``xavier`` / ``glorot_uniform``    U[−l, l), l = √(6 / (fan_in + fan_out))
+``he`` / ``he_normal``             N(0, 2 / fan_in)
 ``zeros``                          0
 =================================  ==========================================
+
+A convolution's kernel (F, C, kh, kw) is drawn by :meth:`Initializer.tensor` with
+fan-in C·kh·kw and fan-out F·kh·kw (as PyTorch and Keras count them); a Dense
+layer's W is the case shape = (fan_in, fan_out) = (n_inputs, n_units).
 
 Biases follow the tutorials for ``uniform`` and ``normal`` (drawn U[0, 1),
 as ``np.random.uniform`` and R's ``runif`` draw them) and start at zero for the
@@ -27,12 +31,22 @@ from glassnet.registry import resolve
 
 
 class Initializer:
-    """Base class: ``weights(rng, n_inputs, n_units, dtype)`` and ``bias(rng, n_units, dtype)``."""
+    """Base class: ``tensor(rng, shape, fan_in, fan_out, dtype)`` (or, for dense
+    matrices only, ``weights(rng, n_inputs, n_units, dtype)``) and ``bias(rng, n_units, dtype)``."""
 
     name = "initializer"
 
     def weights(self, rng: np.random.Generator, n_inputs: int, n_units: int, dtype) -> np.ndarray:
-        raise NotImplementedError
+        """W (n_inputs, n_units): the tensor whose fan-in is n_inputs and fan-out n_units."""
+        return self.tensor(rng, (n_inputs, n_units), n_inputs, n_units, dtype)
+
+    def tensor(self, rng: np.random.Generator, shape: tuple[int, ...], fan_in: int,
+               fan_out: int, dtype) -> np.ndarray:
+        """Weights of any ``shape``, scaled by ``fan_in`` / ``fan_out`` where the rule uses them."""
+        raise NotImplementedError(
+            f"{type(self).__name__} defines no tensor(rng, shape, fan_in, fan_out, dtype), so it "
+            f"can only draw (n_inputs, n_units) matrices; add that method to use it here."
+        )
 
     def bias(self, rng: np.random.Generator, n_units: int, dtype) -> np.ndarray:
         return np.zeros(n_units, dtype=dtype)
@@ -46,8 +60,8 @@ class Uniform(Initializer):
 
     name = "uniform"
 
-    def weights(self, rng, n_inputs, n_units, dtype):
-        return rng.uniform(size=(n_inputs, n_units)).astype(dtype)
+    def tensor(self, rng, shape, fan_in, fan_out, dtype):
+        return rng.uniform(size=shape).astype(dtype)
 
     def bias(self, rng, n_units, dtype):
         return rng.uniform(size=n_units).astype(dtype)
@@ -58,31 +72,31 @@ class Normal(Initializer):
 
     name = "normal"
 
-    def weights(self, rng, n_inputs, n_units, dtype):
-        return rng.standard_normal(size=(n_inputs, n_units)).astype(dtype)
+    def tensor(self, rng, shape, fan_in, fan_out, dtype):
+        return rng.standard_normal(size=shape).astype(dtype)
 
     def bias(self, rng, n_units, dtype):
         return rng.uniform(size=n_units).astype(dtype)
 
 
 class GlorotUniform(Initializer):
-    """W ~ U[−l, l), l = √(6 / (n_inputs + n_units)); b = 0."""
+    """W ~ U[−l, l), l = √(6 / (fan_in + fan_out)); b = 0 (fan_in = n_inputs for Dense)."""
 
     name = "glorot_uniform"
 
-    def weights(self, rng, n_inputs, n_units, dtype):
-        limit = np.sqrt(6.0 / (n_inputs + n_units))
-        return rng.uniform(-limit, limit, size=(n_inputs, n_units)).astype(dtype)
+    def tensor(self, rng, shape, fan_in, fan_out, dtype):
+        limit = np.sqrt(6.0 / (fan_in + fan_out))
+        return rng.uniform(-limit, limit, size=shape).astype(dtype)
 
 
 class HeNormal(Initializer):
-    """W ~ N(0, σ²), σ = √(2 / n_inputs); b = 0."""
+    """W ~ N(0, σ²), σ = √(2 / fan_in); b = 0 (fan_in = n_inputs for Dense)."""
 
     name = "he_normal"
 
-    def weights(self, rng, n_inputs, n_units, dtype):
-        std = np.sqrt(2.0 / n_inputs)
-        return (std * rng.standard_normal(size=(n_inputs, n_units))).astype(dtype)
+    def tensor(self, rng, shape, fan_in, fan_out, dtype):
+        std = np.sqrt(2.0 / fan_in)
+        return (std * rng.standard_normal(size=shape)).astype(dtype)
 
 
 class Zeros(Initializer):
@@ -90,8 +104,8 @@ class Zeros(Initializer):
 
     name = "zeros"
 
-    def weights(self, rng, n_inputs, n_units, dtype):
-        return np.zeros((n_inputs, n_units), dtype=dtype)
+    def tensor(self, rng, shape, fan_in, fan_out, dtype):
+        return np.zeros(shape, dtype=dtype)
 
 
 INITIALIZERS: dict[str, type[Initializer]] = {

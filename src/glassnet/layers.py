@@ -38,6 +38,8 @@ class Layer:
     n_units: int
     #: set when a Network adopts the layer (a layer belongs to one network)
     in_network: bool = False
+    #: reads any width, known only when data comes (MaxPool2D, Flatten): may come first
+    any_width: bool = False
 
     def param_shapes(self) -> dict[str, tuple[int, ...]]:
         """Name → shape of each parameter, in storage order."""
@@ -349,16 +351,17 @@ def connect(layers: Sequence[Layer]) -> list[Layer]:
                 f"Layer {i + 1} ({layer!r}) already belongs to another Network and holds "
                 f"views into that network's weights; build new layers for a new network."
             )
-    if getattr(layers[0], "n_inputs", 0) is None:
+    if getattr(layers[0], "n_inputs", 0) is None and not layers[0].any_width:
         raise ValueError(
             f"Layer 1 ({layers[0]!r}) takes its width from the layer before it; as the "
             f"first layer, give it one, e.g. gn.Dropout(0.2, n_units=4)."
         )
     for prev, nxt in zip(layers, layers[1:]):
-        if nxt.n_inputs is None:
+        if nxt.n_inputs is None and prev.n_units is not None:
             nxt.build(prev.n_units)
     for i, (prev, nxt) in enumerate(zip(layers, layers[1:]), start=1):
-        if prev.n_units != nxt.n_inputs:
+        # a width still unknown (after a Flatten) is checked when data comes (glassnet.shaped)
+        if None not in (prev.n_units, nxt.n_inputs) and prev.n_units != nxt.n_inputs:
             raise ValueError(
                 f"Layer {i} ({prev!r}) outputs {prev.n_units} unit(s) but layer {i + 1} "
                 f"({nxt!r}) expects {nxt.n_inputs} input(s); they must be equal."

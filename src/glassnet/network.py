@@ -31,6 +31,7 @@ import numpy as np
 from glassnet import losses as losses_module
 from glassnet import metrics as metrics_module
 from glassnet import optimizers as optimizers_module
+from glassnet import shaped
 from glassnet.layers import Dense, Layer, connect
 from glassnet.resources import check_fits
 from glassnet.schedules import Schedule
@@ -232,11 +233,15 @@ class Network:
         The layers' work arrays are overwritten by the next pass, so the
         results are copied out of them.
         """
+        if shaped.is_shaped(self.layers):  # N-D samples: sizes follow the data
+            shapes = shaped.propagate(self.layers, X.shape[1:])
+            widest, out_shape = max(int(np.prod(s)) for s in shapes), shapes[-1]
+        else:
+            widest, out_shape = max(layer.n_units for layer in self.layers), (self.n_outputs,)
         if chunk_rows is None:
-            widest = max(layer.n_units for layer in self.layers)
             chunk_rows = max(1, PREDICT_CHUNK_BYTES // (widest * self.dtype.itemsize))
         last = self.layers[-1]
-        a = np.empty((X.shape[0], self.n_outputs), dtype=self.dtype)
+        a = np.empty((X.shape[0], *out_shape), dtype=self.dtype)
         z = np.empty_like(a) if keep_z else None
         for start in range(0, X.shape[0], chunk_rows):
             rows = slice(start, start + chunk_rows)
@@ -266,10 +271,18 @@ class Network:
         return f"Layer 1 ({self.layers[0]!r})"
 
     def _check_X(self, X: Any) -> np.ndarray:
+        if shaped.is_shaped(self.layers):
+            X = shaped.check_input(X, self.layers, self.dtype)
+            self._out_shape = shaped.propagate(self.layers, X.shape[1:])[-1]
+            return X
         return check_X(X, self.n_inputs, self.dtype, self._first_layer_name())
 
     def _check_y(self, y: Any, n_samples: int, loss: losses_module.Loss) -> np.ndarray:
-        y = check_y(y, n_samples, self.n_outputs, self.dtype, loss.accepts_labels)
+        out_shape = getattr(self, "_out_shape", None)  # from _check_X, for N-D outputs
+        if shaped.is_shaped(self.layers) and out_shape is not None and len(out_shape) > 1:
+            y = shaped.check_targets(y, n_samples, out_shape, self.dtype, loss)
+        else:
+            y = check_y(y, n_samples, self.n_outputs, self.dtype, loss.accepts_labels)
         loss.check_target(y)
         return y
 
@@ -375,7 +388,8 @@ class Network:
         save(self, path)
 
     def predict(self, X: Any) -> np.ndarray:
-        """Outputs for X: (n_samples, n_outputs), computed in bounded memory."""
+        """Outputs for X: (n_samples, n_outputs), or the last layer's shape for N-D
+        layers ((N, F, H′, W′), (N, T, H)), computed in bounded memory."""
         return self.predict_array(self._check_X(X))
 
     def evaluate(
@@ -402,11 +416,15 @@ class Network:
         y = self._check_y(y, X.shape[0], loss_obj)
         return self.evaluate_arrays(X, y, loss_obj, metric_names)
 
-    def summary(self, print_fn=print) -> None:
-        """Print the layers, their output shapes and parameter counts."""
-        print_fn(str(self))
+    def summary(self, print_fn=print, input_shape: tuple[int, ...] | None = None) -> None:
+        """Print the layers, their output shapes and parameter counts; ``input_shape``,
+        one sample's shape (e.g. (1, 8, 8)), gives the shapes of N-D layers."""
+        shape_table = input_shape is not None or shaped.is_shaped(self.layers)
+        print_fn(shaped.describe(self, input_shape) if shape_table else str(self))
 
     def __str__(self) -> str:
+        if shaped.is_shaped(self.layers):
+            return shaped.describe(self, None)
         widths = " → ".join([str(self.n_inputs)] + [str(layer.n_units) for layer in self.layers])
         lines = [
             f"Network {widths}  ({self.dtype.name}, seed={self.seed})",

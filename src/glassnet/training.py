@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import numpy as np
 
 from glassnet import metrics as metrics_module
-from glassnet import resources
+from glassnet import resources, shaped
 
 if TYPE_CHECKING:
     from glassnet.losses import Loss
@@ -155,7 +155,9 @@ def hold_out(
     return X[train_rows], y[train_rows], (X[val_rows], y[val_rows])
 
 
-def check_batch_fits(net: Network, rows: int, shuffled: bool = False) -> None:
+def check_batch_fits(
+    net: Network, rows: int, shuffled: bool = False, sample_shape: tuple[int, ...] | None = None
+) -> None:
     """Refuse, with the estimate and a batch size that fits, a batch whose
     activations would not fit in memory.
 
@@ -163,8 +165,13 @@ def check_batch_fits(net: Network, rows: int, shuffled: bool = False) -> None:
     4 × rows × Σ n_units numbers (see :mod:`glassnet.resources`); a shuffled
     batch is also copied out of X and y.
     """
-    units = sum(layer.n_units for layer in net.layers)
-    per_row = 4 * units + (net.n_inputs + net.n_outputs if shuffled else 0)
+    if sample_shape is not None and shaped.is_shaped(net.layers):  # N-D samples
+        sizes = [int(np.prod(s)) for s in shaped.propagate(net.layers, sample_shape)]
+        units, n_in, n_out = sum(sizes), int(np.prod(sample_shape)), sizes[-1]
+    else:
+        units = sum(layer.n_units for layer in net.layers)
+        n_in, n_out = net.n_inputs, net.n_outputs
+    per_row = 4 * units + (n_in + n_out if shuffled else 0)
     per_row_bytes = per_row * net.dtype.itemsize
     budget = max(resources.available_bytes() or 0, resources.MIN_BUDGET_BYTES)
     fitting = max(1, budget // per_row_bytes)
@@ -243,7 +250,7 @@ def train(
 
     n = X.shape[0]
     step = n if batch_size is None else min(batch_size, n)
-    check_batch_fits(net, step, shuffled=shuffle and step < n)
+    check_batch_fits(net, step, shuffled=shuffle and step < n, sample_shape=X.shape[1:])
     metric_fns = {name: metrics_module.get(name) for name in metrics}
     full_batch = step == n
     params, grads = [net.params], [net.grads]

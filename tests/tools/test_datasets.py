@@ -253,3 +253,11 @@ def test_idx_errors(tmp_path):
     short.write_bytes(idx_bytes(np.zeros((2, 2), np.uint8), 0x08)[:-1])
     with pytest.raises(ValueError, match=r"declares shape \(2, 2\).*holds 3 bytes"):
         gd.load_idx(short)
+
+
+def test_digits_images_are_the_digits_rows_as_nchw_images():
+    rows, images = gd.digits(), gd.digits_images()
+    assert images.X.shape == (1797, 1, 8, 8)
+    np.testing.assert_array_equal(images.X.reshape(1797, 64), rows.X)
+    np.testing.assert_array_equal(images.y, rows.y)
+    assert images.class_names == rows.class_names

@@ -20,6 +20,8 @@ The generators (:func:`xor`, :func:`moons`, :func:`circles`, :func:`blobs`,
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 
 from glassnet import tutorials
@@ -27,7 +29,7 @@ from glassnet.tools.readers import Dataset, csv_errors, load_csv, load_idx
 
 __all__ = [
     "Dataset", "ray", "walkthrough", "loy", "xor", "moons", "circles", "blobs", "spirals",
-    "iris", "digits", "wine", "breast_cancer", "diabetes", "load_csv", "load_idx", "csv_errors",
+    "iris", "digits", "digits_images", "wine", "breast_cancer", "diabetes", "load_csv", "load_idx", "csv_errors",
 ]
 
 
@@ -245,6 +247,13 @@ def iris() -> Dataset:
 def digits() -> Dataset:
     """8 × 8 handwritten digits: 1797 × 64, pixel values 0–16, ten classes (needs scikit-learn)."""
     return _sklearn("digits", True)
+
+
+def digits_images() -> Dataset:
+    """The same digits as images for :class:`~glassnet.Conv2D`: X is (1797, 1, 8, 8),
+    NCHW (one channel), pixel values 0–16, ten classes (needs scikit-learn)."""
+    data = _sklearn("digits", True)
+    return dataclasses.replace(data, X=data.X.reshape(-1, 1, 8, 8), description="digits images")
 
 
 def wine() -> Dataset:
