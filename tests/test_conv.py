@@ -284,3 +284,17 @@ def test_a_network_may_start_with_pooling_or_flatten():
     flat = gn.Network([gn.Flatten(), gn.Dense(32, 2, activation="linear")], seed=0)
     np.testing.assert_allclose(flat.predict(X), X.reshape(3, -1) @ flat.layers[1].W
                                + flat.layers[1].b)
+
+
+def test_networks_ending_in_pooling_flatten_or_a_sigmoid_convolution_train():
+    X = rng.standard_normal((6, 1, 4, 4))
+    for last in [gn.MaxPool2D(2), gn.Flatten()]:
+        net = gn.Network([gn.Conv2D(1, 2, 3, padding=1), last], seed=0)
+        y = rng.standard_normal(net.predict(X).shape)
+        assert gn.gradcheck(net, X, y, loss="mse").passed
+    # sigmoid + binary cross-entropy on a convolution goes through dL/da (no fused delta)
+    net = gn.Network([gn.Conv2D(1, 1, 3, padding=1, activation="sigmoid")], seed=0)
+    y = (rng.random((6, 1, 4, 4)) > 0.5).astype(float)
+    assert gn.gradcheck(net, X, y, loss="mse").passed
+    hist = net.fit(X, y, epochs=20, loss="mse", optimizer="adam", lr=0.05)
+    assert hist.loss[-1] < hist.loss[0]

@@ -26,6 +26,7 @@ from glassnet.glassbox.gradcheck import GradcheckReport, gradcheck
 from glassnet.glassbox.trace import Step, Trace
 from glassnet.layers import Dense, Dropout, Layer
 from glassnet.network import Network
+from glassnet.recurrent import LSTM, RNN
 from glassnet.tools import datasets
 from glassnet.tools.export import export_script
 from glassnet.tools.saving import load, save
@@ -42,8 +43,10 @@ __all__ = [
     "GradcheckReport",
     "History",
     "Layer",
+    "LSTM",
     "MaxPool2D",
     "Network",
+    "RNN",
     "Step",
     "Trace",
     "TrainingDivergedError",

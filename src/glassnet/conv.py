@@ -339,6 +339,7 @@ class Flatten(Layer):
     def __init__(self):
         self.n_inputs = self.n_units = None
         self.x_shape: tuple[int, ...] | None = None
+        self.a: np.ndarray | None = None
 
     def build(self, n_inputs: int) -> None:
         """Nothing to take from the layer before: the width follows the data."""
@@ -351,7 +352,8 @@ class Flatten(Layer):
 
     def forward(self, x, training=False):
         self.x_shape = x.shape
-        return x.reshape(x.shape[0], -1)
+        self.a = x.reshape(x.shape[0], -1)
+        return self.a
 
     def backward(self, grad_out, need_input_grad=True):
         return grad_out.reshape(self.x_shape) if need_input_grad else None

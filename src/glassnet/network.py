@@ -261,7 +261,7 @@ class Network:
 
     def _is_fused(self, loss: losses_module.Loss) -> bool:
         """Whether the output activation and ``loss`` form a fused pair (δ = ŷ − y)."""
-        if loss.fused_activation is None:
+        if loss.fused_activation is None or not hasattr(self.layers[-1], "backward_delta"):
             return False
         activation = getattr(self.layers[-1], "activation", None)
         return loss.fused_activation == getattr(activation, "name", None)
