@@ -173,11 +173,15 @@ class EpochLogger(Callback):
     last one::
 
         net.fit(X, y, epochs=5000, callbacks=[gn.EpochLogger(every=100)])
+
+    ``rows=n`` prints the losses divided by n, labelled ``per_row``: the error
+    the tutorials print for a sum loss (``half_sse``) trained full batch on n rows.
     """
 
-    def __init__(self, stream: Any = None, every: int = 1):
+    def __init__(self, stream: Any = None, every: int = 1, rows: int | None = None):
         self.stream = stream
         self.every = check_positive_int(every, "every")
+        self.rows = None if rows is None else check_positive_int(rows, "rows")
         self._unprinted: tuple[int, dict[str, float]] | None = None
 
     def on_epoch_end(self, epoch, logs):
@@ -193,6 +197,9 @@ class EpochLogger(Callback):
             self._unprinted = None
 
     def _print(self, epoch: int, logs: dict[str, float]) -> None:
+        if self.rows is not None:
+            logs = {(f"{k}_per_row" if k.endswith("loss") else k): (
+                v / self.rows if k.endswith("loss") else v) for k, v in logs.items()}
         print(f"epoch {epoch:>6}  {_format_logs(logs)}", file=self.stream or sys.stdout)
 
 

@@ -44,6 +44,8 @@ class Loss:
     fused_activation: str | None = None
     #: whether ``y`` may be given as 1-D integer class labels (one-hot encoded)
     accepts_labels = False
+    #: whether the value is a sum over the rows (so it grows with them) rather than a mean
+    sums_over_rows = False
 
     def value(self, y: np.ndarray, yhat: np.ndarray, z: np.ndarray | None = None) -> float:
         raise NotImplementedError
@@ -96,6 +98,7 @@ class SSE(SquaredError):
     """L = Σ (y − ŷ)²,  dL/dŷ = 2 (ŷ − y).  James Loy's loss (c = 1)."""
 
     name = "sse"
+    sums_over_rows = True
 
     def coefficient(self, r):
         return 1.0
@@ -110,6 +113,7 @@ class HalfSSE(SquaredError):
     """
 
     name = "half_sse"
+    sums_over_rows = True
 
     def coefficient(self, r):
         return 0.5

@@ -145,8 +145,30 @@ def test_network_diagram_hides_values_of_large_networks():
     net = gn.Network([gn.Dense(20, 10), gn.Dense(10, 2)], seed=0)
     fig = gp.network_diagram(net)
     (edges,) = [c for c in fig.axes[0].collections if c.get_gid() == "weights"]
-    assert len(edges.get_segments()) == 220
+    W1 = net.layers[0].W
+    # layer 1 (200 links) draws its 64 strongest and each unit's strongest incoming link;
+    # layer 2 (20 links) draws all of them
+    top = set(np.argsort(np.abs(W1), axis=None)[-64:].tolist())
+    top |= {int(i) * 10 + j for j, i in enumerate(np.abs(W1).argmax(axis=0))}
+    assert len(edges.get_segments()) == len(top) + 20
+    assert f"layer 1: {len(top)} strongest of 200" in fig.axes[0].get_title()
     assert not any(t.get_text().startswith("0.") for t in fig.axes[0].texts)
+
+
+def test_network_diagram_fades_small_weights(small_net):
+    fig = gp.network_diagram(small_net)
+    (edges,) = [c for c in fig.axes[0].collections if c.get_gid() == "weights"]
+    weights = np.array([0.5, -1.0, 2.0, 0.25, -0.125, 1.5, -3.0, 0.75])
+    alphas = edges.get_colors()[:, 3]
+    assert alphas[np.argmax(np.abs(weights))] == pytest.approx(1.0)
+    order = np.argsort(np.abs(weights))
+    assert (np.diff(alphas[order]) > 0).all()  # the larger |w|, the more opaque
+
+
+def test_network_diagram_without_matplotlib_names_the_extra(monkeypatch, small_net):
+    monkeypatch.setitem(sys.modules, "matplotlib.figure", None)
+    with pytest.raises(ImportError, match=r"pip install glassnet\[plot\]"):
+        gp.network_diagram(small_net)
 
 
 # -- histograms ------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from glassnet._files import atomic_write
+from glassnet.glassbox import palette
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -32,20 +33,40 @@ if TYPE_CHECKING:
     from glassnet.network import Network
 
 #: Colours of positive and negative weights in the network diagram
-POSITIVE_COLOR = "#1f77b4"
-NEGATIVE_COLOR = "#d62728"
+POSITIVE_COLOR = palette.POSITIVE_COLOUR
+NEGATIVE_COLOR = palette.NEGATIVE_COLOUR
+#: links drawn per layer before the diagram keeps only the strongest
+MAX_LINKS_PER_LAYER = 64
 
 
-def _figure(**kwargs) -> Figure:
-    """A pyplot-free Figure (matplotlib imported here, so glassnet works without it)."""
+def _require_matplotlib() -> None:
+    """Say how to install matplotlib when it is missing (before any plot imports it)."""
     try:
-        from matplotlib.figure import Figure
+        import matplotlib.figure  # noqa: F401
     except ImportError:
         raise ImportError(
             "glassnet's plots need matplotlib, which is not installed. Install it with "
             "`pip install glassnet[plot]` (or `pip install matplotlib`)."
         ) from None
+
+
+def _figure(**kwargs) -> Figure:
+    """A pyplot-free Figure (matplotlib imported here, so glassnet works without it)."""
+    _require_matplotlib()
+    from matplotlib.figure import Figure
+
     return Figure(**kwargs)
+
+
+def _class_legend(ax: Any, n_classes: int, class_names: Sequence[str] | None) -> None:
+    """A legend naming each class's colour (the colours of :mod:`palette`)."""
+    from matplotlib.patches import Patch
+
+    names = (list(class_names) if class_names and len(class_names) == n_classes
+             else [f"class {k}" for k in range(n_classes)])
+    handles = [Patch(facecolor=palette.CLASS_COLOURS[k % len(palette.CLASS_COLOURS)],
+                     edgecolor="black", label=str(name)) for k, name in enumerate(names)]
+    ax.legend(handles=handles, loc="upper right", fontsize=8, framealpha=0.9)
 
 
 def save_figure(fig: Figure, path: str | os.PathLike, dpi: int = 100) -> str:
@@ -109,14 +130,17 @@ def _labels(y: Any, n_samples: int) -> np.ndarray:
 
 
 def decision_boundary(net: Network, X: Any, y: Any, resolution: int = 200,
-                      margin: float = 0.1, title: str = "Decision boundary") -> Figure:
+                      margin: float = 0.1, title: str = "Decision boundary",
+                      class_names: Sequence[str] | None = None) -> Figure:
     """The classes a 2-input classifier predicts over the plane, with the data on top.
 
     The grid spans X's range plus ``margin`` of it on each side, ``resolution``
     points per axis. One output unit: the image is ŷ (the probability of class
     1, colour scale 0–1) and a black line marks ŷ = 0.5. Several output units:
     the image is the predicted class argmax ŷ. ``y`` may be 1-D labels, a 0/1
-    column or one-hot rows; the points are coloured by it.
+    column or one-hot rows; the points are coloured by it. Colours are
+    :mod:`glassnet.glassbox.palette`'s, as in the HTML report (class 0 blue,
+    class 1 red, …), and a legend names them (``class_names``, or "class k").
     """
     X = np.asarray(X, dtype=np.float64)
     if X.ndim != 2 or X.shape[1] != 2 or net.n_inputs != 2:
@@ -138,29 +162,31 @@ def decision_boundary(net: Network, X: Any, y: Any, resolution: int = 200,
     extent = (lo[0], hi[0], lo[1], hi[1])
     n_classes = max(int(labels.max()) + 1, out.shape[1] if out.shape[1] > 1 else 2)
     if out.shape[1] == 1:
+        from matplotlib.colors import LinearSegmentedColormap
+
         grid = out[:, 0].reshape(resolution, resolution)
-        image = ax.imshow(grid, origin="lower", extent=extent, aspect="auto", cmap="RdBu",
-                          vmin=0.0, vmax=1.0, alpha=0.6, interpolation="bilinear")
+        ends = palette.region_rgb(np.array([[0.0], [1.0]])) / 255.0
+        cmap = LinearSegmentedColormap.from_list("glassnet-binary", ends)
+        image = ax.imshow(grid, origin="lower", extent=extent, aspect="auto", cmap=cmap,
+                          vmin=0.0, vmax=1.0, interpolation="bilinear")
         if grid.min() < 0.5 < grid.max():
             ax.contour(xx, yy, grid, levels=[0.5], colors="black", linewidths=1.5)
-        fig.colorbar(image, ax=ax, label="ŷ (class 1)")
-        point_colors = {0: "#b2182b", 1: "#2166ac"}
-        colors = [point_colors.get(int(k), "grey") for k in labels]
+        fig.colorbar(image, ax=ax, label="ŷ = P(class 1)")
     else:
         from matplotlib.colors import ListedColormap
 
         grid = out.argmax(axis=1).reshape(resolution, resolution)
-        palette = [f"C{k % 10}" for k in range(n_classes)]
-        cmap = ListedColormap(palette)
+        cmap = ListedColormap(palette.region_rgb(np.eye(n_classes)) / 255.0)
         ax.imshow(grid, origin="lower", extent=extent, aspect="auto", cmap=cmap,
-                  vmin=-0.5, vmax=n_classes - 0.5, alpha=0.35, interpolation="nearest")
-        colors = [palette[int(k) % len(palette)] for k in labels]
+                  vmin=-0.5, vmax=n_classes - 0.5, interpolation="nearest")
+    colors = palette.class_rgb(labels) / 255.0
     ax.scatter(X[:, 0], X[:, 1], c=colors, s=14, edgecolors="white", linewidths=0.4)
     ax.set_xlim(lo[0], hi[0])
     ax.set_ylim(lo[1], hi[1])
     ax.set_xlabel("x1")
     ax.set_ylabel("x2")
     ax.set_title(title)
+    _class_legend(ax, n_classes, class_names)
     return fig
 
 
@@ -180,26 +206,34 @@ def network_diagram(net: Network, max_linewidth: float = 4.0, show_values: bool 
     Layer l's units sit at x = l (inputs at x = 0). The line from input i of
     a Dense layer to its unit j carries W[i, j]; biases are written under their
     unit. ``show_values`` writes every weight on its line (default: when the
-    network has at most 40 weights). All weight lines are one LineCollection
-    with gid ``"weights"``, in the order of ``W.ravel()`` layer by layer.
+    network has at most 40 weights). Opacity grows with |w| too, so small weights
+    fade; a layer of more than ``MAX_LINKS_PER_LAYER`` links draws only its
+    strongest (and each unit's strongest incoming link), and the title says how
+    many. All weight lines are one LineCollection with gid ``"weights"``, in the
+    order of ``W.ravel()`` layer by layer.
     """
+    _require_matplotlib()
     from matplotlib.collections import LineCollection
+    from matplotlib.colors import to_rgba
 
     dense = net.dense_layers
     sizes = [net.n_inputs] + [layer.n_units for layer in dense]
     positions = _layer_positions(sizes)
-    segments, weights, label_at = [], [], []
+    segments, weights, label_at, dropped = [], [], [], []
     for l, layer in enumerate(dense):
-        for i in range(layer.n_inputs):
-            for j in range(layer.n_units):
-                segments.append([positions[l][i], positions[l + 1][j]])
-                weights.append(float(layer.W[i, j]))
-                # stagger the labels by target unit, so those from one source do not pile up
-                label_at.append(0.2 + 0.6 * (j + 0.5) / layer.n_units)
+        keep = palette.strongest_links(layer.W, MAX_LINKS_PER_LAYER)
+        if not keep.all():
+            dropped.append(f"layer {l + 1}: {int(keep.sum())} strongest of {keep.size}")
+        for i, j in zip(*np.nonzero(keep)):
+            segments.append([positions[l][i], positions[l + 1][j]])
+            weights.append(float(layer.W[i, j]))
+            # stagger the labels by target unit, so those from one source do not pile up
+            label_at.append(0.2 + 0.6 * (j + 0.5) / layer.n_units)
     w = np.array(weights)
     largest = float(np.abs(w).max()) if w.size else 0.0
     widths = max_linewidth * np.abs(w) / largest if largest > 0 else np.zeros_like(w)
-    colors = [POSITIVE_COLOR if v >= 0 else NEGATIVE_COLOR for v in w]
+    colors = [to_rgba(POSITIVE_COLOR if v >= 0 else NEGATIVE_COLOR, alpha)
+              for v, alpha in zip(w, palette.weight_opacity(w))]
     if show_values is None:
         show_values = w.size <= 40
 
@@ -207,7 +241,7 @@ def network_diagram(net: Network, max_linewidth: float = 4.0, show_values: bool 
     fig = _figure(figsize=size, layout="constrained")
     ax = fig.add_subplot()
     edges = LineCollection(segments, linewidths=np.maximum(widths, 0.2), colors=colors,
-                           alpha=0.8, zorder=1)
+                           zorder=1)
     edges.set_gid("weights")
     ax.add_collection(edges)
     if show_values:
@@ -230,7 +264,8 @@ def network_diagram(net: Network, max_linewidth: float = 4.0, show_values: bool 
     ax.set_ylim(-0.2, 1.3)
     ax.set_axis_off()
     widths_txt = " → ".join(str(s) for s in sizes)
-    ax.set_title(title or f"Network {widths_txt}: blue w > 0, red w < 0, width ∝ |w|")
+    note = f"\nlinks drawn: {'; '.join(dropped)}" if dropped else ""
+    ax.set_title(title or f"Network {widths_txt}: blue w > 0, red w < 0, width ∝ |w|{note}")
     return fig
 
 

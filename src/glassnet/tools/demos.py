@@ -38,6 +38,8 @@ class DemoRun(NamedTuple):
     y: np.ndarray
     history: History
     first_step: Trace
+    #: whether the demo prints its sum loss per row (the article's "Error"), as its report does
+    per_row: bool = False
 
 
 def _print_table(title: str, epochs: list[int], errors: list[float]) -> None:
@@ -105,7 +107,7 @@ def walkthrough(epochs: int = 1000) -> DemoRun:
     n = X.shape[0]
     shown = list(range(0, epochs, 100))
     _print_table(
-        "mean half squared error (the article's table):",
+        f"mean half squared error per row, ½Σ(y − output)² ÷ {n} rows (the article's table):",
         shown,
         [history.loss[e] / n for e in shown],
     )
@@ -119,7 +121,7 @@ def walkthrough(epochs: int = 1000) -> DemoRun:
         tutorials.sigmoid(X @ trained["weights_input_hidden"]) @ trained["weights_hidden_output"]
     )
     _print_predictions(y, net.predict(X), reference)
-    return DemoRun(net, X, y, history, first_step)
+    return DemoRun(net, X, y, history, first_step, per_row=True)
 
 
 def _save_boundary(net: Network, X: np.ndarray, labels: np.ndarray, title: str,
@@ -160,8 +162,8 @@ def moons(epochs: int = 10000, n_samples: int = 1000,
     first_step = net.trace(X, y, loss="half_sse", lr=0.1)
     history = net.fit(X, y, epochs=epochs, lr=0.1, loss="half_sse", optimizer="gd")
     shown = list(range(0, epochs, 1000))
-    _print_table("mean half squared error (the article's table):", shown,
-                 [history.loss[e] / n_samples for e in shown])
+    _print_table(f"mean half squared error per row, ½Σ(y − ŷ)² ÷ {n_samples} rows "
+                 "(the article's table):", shown, [history.loss[e] / n_samples for e in shown])
     output = net.predict(X)[:, 0]
     print(f"\n{'target':>8}  {'output':>10}")
     for t, o in zip(y[:5], output[:5]):
@@ -169,7 +171,7 @@ def moons(epochs: int = 10000, n_samples: int = 1000,
     accuracy = float(np.mean((output >= 0.5) == y))
     print(f"accuracy (output ≥ 0.5 is class 1): {accuracy:.1%}")
     _save_boundary(net, X, y, "Two moons: 2-10-1 sigmoid network", plot_path)
-    return DemoRun(net, X, y, history, first_step)
+    return DemoRun(net, X, y, history, first_step, per_row=True)
 
 
 def blobs(epochs: int = 2000, n_samples: int = 1000,
@@ -219,7 +221,7 @@ def run(name: str, report: str | os.PathLike | None = "auto") -> DemoRun:
     result = DEMOS[name]()
     if report is not None:
         path = f"glassnet-{name}.html" if report == "auto" else report
-        written = result.first_step.to_html(path, net=result.net)
+        written = result.first_step.to_html(path, net=result.net, per_row=result.per_row)
         print(f"\nHTML report (first step traced, loss curve) written to {written}")
     return result
 

@@ -1,0 +1,109 @@
+"""A trace's arrays as HTML tables, with digits chosen per table.
+
+A table's cells share one format, chosen from its values so that a typical
+entry shows two significant digits: with m the median of the non-zero
+magnitudes,
+
+    decimals = clamp(1 − ⌊log₁₀ m⌋, 2, 6),
+
+and scientific notation (``1.23e-05``) when m < 1e-4 or a value reaches 1e6.
+So the tutorial's tables keep their two decimals, while the deltas and
+updates of a trained network (1e-3 … 1e-6) stay readable instead of reading
+``0.00``. Every cell keeps its full value in its ``title`` (hover to see it), and
+the page's digits control re-renders the cells from it.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Sequence
+
+import numpy as np
+
+#: the digits a table may be given automatically
+MIN_DECIMALS, MAX_DECIMALS = 2, 6
+#: tables with more columns than this say that they scroll
+WIDE_COLUMNS = 16
+
+
+def table_format(values: np.ndarray) -> tuple[str, int]:
+    """``("f", decimals)`` or ``("e", digits after the point)`` for one table."""
+    finite = np.abs(values[np.isfinite(values)])
+    nonzero = finite[finite > 0]
+    if nonzero.size == 0:
+        return "f", MIN_DECIMALS
+    typical = float(np.median(nonzero))
+    if typical < 1e-4 or float(nonzero.max()) >= 1e6:
+        return "e", 2
+    decimals = 1 - math.floor(math.log10(typical))
+    return "f", min(max(decimals, MIN_DECIMALS), MAX_DECIMALS)
+
+
+def format_value(v: float, style: str, digits: int) -> str:
+    return f"{v:.{digits}{style}}"
+
+
+def _header(columns: Sequence[str] | None, n_columns: int) -> str:
+    if not columns or len(columns) != n_columns:
+        return ""
+    cells = "".join(f'<th title="{html.escape(str(c))}">{html.escape(str(c))}</th>'
+                    for c in columns)
+    return f"<thead><tr>{cells}</tr></thead>"
+
+
+def table_html(name: str, arr: np.ndarray, kind: str, max_rows: int,
+               decimals: int | None = None, columns: Sequence[str] | None = None,
+               label: str | None = None) -> str:
+    """One array as a titled ``<table>``: ``kind`` is ``operand``, ``result`` or
+    ``delta`` (CSS classes); cells carry ``data-k="name:i:j"`` for the hover map.
+
+    decimals : fixed digits for every cell (default: :func:`table_format`).
+    columns : column labels (feature or class names), shown when they fit.
+    """
+    style, digits = ("f", decimals) if decimals is not None else table_format(arr)
+    key = html.escape(name)
+    rows = []
+    for i, row in enumerate(arr[:max_rows]):
+        tds = "".join(
+            f'<td data-k="{key}:{i}:{j}" title="{v:.10g}">{format_value(v, style, digits)}</td>'
+            for j, v in enumerate(row)
+        )
+        rows.append(f"<tr>{tds}</tr>")
+    more = (f'<div class="more">… {arr.shape[0] - max_rows} more rows</div>'
+            if arr.shape[0] > max_rows else "")
+    shown = html.escape(label or name)
+    wide = " — scroll sideways for every column" if arr.shape[1] > WIDE_COLUMNS else ""
+    return (f'<div class="arr {kind}"><div class="name">{shown} '
+            f'<span class="more">{arr.shape[0]}×{arr.shape[1]}{wide}</span></div>'
+            f'<div class="scroll"><table class="m {kind}" data-fmt="{style}" data-d="{digits}">'
+            f'{_header(columns, arr.shape[1])}<tbody>{"".join(rows)}</tbody></table></div>'
+            f"{more}</div>")
+
+
+#: the page's digits control: −/+ re-render every cell from its title
+DIGITS_JS = """
+(function(){
+  var extra = 0, label = document.getElementById('digits-extra');
+  function render(){
+    document.querySelectorAll('table.m').forEach(function(t){
+      var d = Math.max(0, Math.min(15, parseInt(t.dataset.d, 10) + extra));
+      var exp = t.dataset.fmt === 'e';
+      t.querySelectorAll('td[title]').forEach(function(td){
+        var v = Number(td.title);
+        td.textContent = exp ? v.toExponential(d) : v.toFixed(d);
+      });
+    });
+    label.textContent = (extra >= 0 ? '+' : '') + extra;
+  }
+  document.getElementById('digits-more').addEventListener('click', function(){
+    if (extra < 8) { extra += 1; render(); }});
+  document.getElementById('digits-fewer').addEventListener('click', function(){
+    if (extra > -2) { extra -= 1; render(); }});
+})();
+"""
+
+DIGITS_CONTROL = ('<div class="digits">Digits: <button id="digits-fewer" type="button">−'
+                  '</button> <span id="digits-extra">+0</span> <button id="digits-more" '
+                  'type="button">+</button> <span class="more">(each table picks its own '
+                  "digits from its values; hover a cell for all of them)</span></div>")
