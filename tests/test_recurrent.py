@@ -176,7 +176,8 @@ def test_wrong_shapes_and_states_are_refused_in_sentences():
         seq.predict(np.zeros((2, 7, 3)))
     with pytest.raises(ValueError, match="outputs 4 unit"):
         gn.Network([gn.LSTM(3, 4), gn.Dense(5, 1)])
-    with pytest.raises(ValueError, match=r"Wh of LSTM\(3, 4, return_sequences=True\) must have shape \(4, 16\)"):
+    expected = r"Wh of LSTM\(3, 4, return_sequences=True\) must have shape \(4, 16\)"
+    with pytest.raises(ValueError, match=expected):
         seq.layers[0].Wh = np.zeros((4, 4))
 
 

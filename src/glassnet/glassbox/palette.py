@@ -65,7 +65,7 @@ def weight_opacity(weights: np.ndarray, largest: float | None = None) -> np.ndar
         largest = float(magnitude.max()) if magnitude.size else 0.0
     if largest == 0.0:
         return np.full(magnitude.shape, MIN_WEIGHT_OPACITY)
-    return MIN_WEIGHT_OPACITY + (1.0 - MIN_WEIGHT_OPACITY) * magnitude / largest
+    return np.minimum(MIN_WEIGHT_OPACITY + (1.0 - MIN_WEIGHT_OPACITY) * magnitude / largest, 1.0)
 
 
 def strongest_links(W: np.ndarray, limit: int) -> np.ndarray:
