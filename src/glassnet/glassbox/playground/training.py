@@ -98,21 +98,27 @@ def accumulate(pg: Experiment, X: np.ndarray, t: np.ndarray) -> None:
     pg.n_acc += len(X)
 
 
-def update(pg: Experiment) -> None:
+def update(pg: Experiment, record: bool = True) -> None:
     """Playground's ``updateWeights``: the averaged gradient step, then the
-    regularisation step with R′ taken before it, L1's zero-crossing clamp."""
+    regularisation step with R′ taken before it, L1's zero-crossing clamp.
+
+    With ``record``, ``pg.last_update`` keeps this update's numbers (train_epoch
+    records the epoch's last update only).
+    """
     lr = pg.state.learningRate
     rate = pg.state.regularizationRate
     name = pg.state.regularization
     m = pg.n_acc
-    pg.last_update = []
+    if record:
+        pg.last_update = []
     for k, layer in enumerate(pg.network.layers):
         W, b, dead = layer.W, layer.b, pg.dead[k]
         regul_der = REGULARIZATION_DERIVATIVES[name](W)
-        pg.last_update.append(
-            {"W_before": W.copy(), "b_before": b.copy(), "grad_W": pg.acc_W[k] / m,
-             "grad_b": pg.acc_b[k] / m, "regul_der": regul_der, "n": m}
-        )
+        if record:
+            pg.last_update.append(
+                {"W_before": W.copy(), "b_before": b.copy(), "grad_W": pg.acc_W[k] / m,
+                 "grad_b": pg.acc_b[k] / m, "regul_der": regul_der, "n": m}
+            )
         b -= lr * pg.acc_b[k] / m
         stepped = W - (lr / m) * pg.acc_W[k]
         regularized = stepped - (lr * rate) * regul_der
@@ -140,11 +146,12 @@ def train_epoch(pg: Experiment) -> tuple[float, float]:
     B = int(pg.state.batchSize)
     X = pg.inputs(pg.train)
     t = pg.train[:, 2:3]
+    last_full = len(X) - len(X) % B
     for start in range(0, len(X), B):
         stop = min(start + B, len(X))
         accumulate(pg, X[start:stop], t[start:stop])
         if stop - start == B:  # Playground: (i + 1) % batchSize === 0
-            update(pg)
+            update(pg, record=stop == last_full)
     pg.epoch += 1
     pg.loss_train = loss(pg, pg.train)
     pg.loss_test = loss(pg, pg.test)
