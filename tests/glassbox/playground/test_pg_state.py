@@ -1,8 +1,15 @@
 """Playground's URL hash: its names, values and defaults (src/state.ts)."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from glassnet.glassbox.playground.state import (
+    ACTIVATIONS,
+    DATASETS,
+    PROBLEMS,
+    REG_DATASETS,
+    REGULARIZATIONS,
     State,
     js_number,
     js_string,
@@ -118,3 +125,41 @@ def test_to_fixed_rounds_the_exact_binary_value_half_up():
     assert to_fixed(0.59454) == "0.59454"
     assert to_fixed(0.123455) == "0.12345"  # 0.123455 is stored as 0.12345499999…
     assert to_fixed(0.5) == "0.50000"
+
+
+NUMBERS = st.one_of(
+    st.integers(min_value=0, max_value=10**6),
+    st.floats(min_value=1e-9, max_value=1e6, allow_nan=False),
+    st.sampled_from([0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10]),
+)
+URL_TEXT = st.text(
+    alphabet=st.characters(blacklist_characters="&=#", blacklist_categories=("Cs",)),
+    min_size=1, max_size=12,
+).filter(lambda s: s.strip() != "")
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    choices=st.tuples(*(st.sampled_from(c) for c in (
+        ACTIVATIONS, REGULARIZATIONS, DATASETS, REG_DATASETS, PROBLEMS))),
+    numbers=st.tuples(*[NUMBERS] * 5),
+    shape=st.lists(st.integers(min_value=1, max_value=12), max_size=7),
+    flags=st.lists(st.booleans(), min_size=14, max_size=14),
+    seed=URL_TEXT,
+    tutorial=st.none() | URL_TEXT,
+    hidden=st.dictionaries(st.sampled_from(["x", "noise", "playButton", "dataset"]),
+                           st.booleans()),
+)
+def test_parse_of_serialize_is_the_state(choices, numbers, shape, flags, seed, tutorial, hidden):
+    booleans = ["showTestData", "discretize", "x", "y", "xTimesY", "xSquared", "ySquared",
+                "cosX", "sinX", "cosY", "sinY", "collectStats", "initZero", "hideText"]
+    state = State(
+        **dict(zip(["activation", "regularization", "dataset", "regDataset", "problem"], choices)),
+        **dict(zip(["batchSize", "learningRate", "regularizationRate", "noise", "percTrainData"],
+                   numbers)),
+        networkShape=shape, seed=seed, tutorial=tutorial, **dict(zip(booleans, flags)),
+        hidden={name + "_hide": flag for name, flag in hidden.items()},
+    )
+    text = serialize(state)
+    assert parse(text) == state
+    assert serialize(parse(text)) == text

@@ -123,13 +123,18 @@ class State:
         )
 
 
+#: what JavaScript's ``trim`` removes: WhiteSpace (Unicode Zs, tab, VT, FF, BOM) and line ends
+JS_WHITESPACE = (
+    "\t\n\v\f\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
+    "\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+)
 _DECIMAL = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 _RADIX = re.compile(r"0([xX][0-9a-fA-F]+|[oO][0-7]+|[bB][01]+)")
 
 
 def js_number(text: str) -> float:
     """JavaScript's ``+text`` (StringToNumber): NaN where JavaScript gives NaN."""
-    s = text.strip(" \t\n\r\v\f\u00a0\ufeff\u2028\u2029")
+    s = text.strip(JS_WHITESPACE)
     if s == "":
         return 0.0
     if s in ("Infinity", "+Infinity", "-Infinity"):
@@ -188,7 +193,7 @@ def _number(name: str, text: str) -> int | float:
 
 
 def _shape(text: str) -> list[int]:
-    if text.strip() == "":
+    if text.strip(JS_WHITESPACE) == "":
         return []
     shape = []
     for part in text.split(","):
@@ -240,7 +245,7 @@ def parse(url: str) -> State:
             if name in pairs:
                 state.networkShape = _shape(value or "")
             continue
-        if value is None or value.strip() == "":
+        if value is None or value.strip(JS_WHITESPACE) == "":
             continue
         if kind == "choice":
             if value in choices:
