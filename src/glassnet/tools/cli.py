@@ -1,7 +1,7 @@
 """The ``glassnet`` command line (also ``python -m glassnet``).
 
 Subcommands: ``train``, ``predict``, ``evaluate``, ``explain``, ``gradcheck``,
-``export``, ``demo``; ``glassnet COMMAND --help`` shows each one's options and
+``export``, ``demo``, ``playground``; ``glassnet COMMAND --help`` shows each one's options and
 examples. Exit status: 0 on success, 2 on bad input, with one line on stderr
 saying what was wrong (which file, line and column, what was expected) and
 never a traceback. Every output file is written atomically: to a temporary
@@ -220,7 +220,29 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--html", default="auto", metavar="PATH",
                       help="where to write the HTML report (default: glassnet-<name>.html)")
     demo.add_argument("--no-report", action="store_true", help="write no HTML report")
+    _add_playground(commands)
     return parser
+
+
+def _add_playground(commands) -> None:
+    playground = _sub(
+        commands, "playground", "TensorFlow Playground in the browser, on glassnet's engine",
+        "Start a local web server with TensorFlow Playground's page on glassnet's engine "
+        "and open it in the browser. A Playground link (or its #hash) opens the same "
+        "configuration. Listens on 127.0.0.1 only, on a free port unless --port is given; "
+        "Ctrl-C stops it.",
+        "  glassnet playground\n"
+        "  glassnet playground 'https://playground.tensorflow.org/#dataset=xor&networkShape=4'\n"
+        "  glassnet playground --port 8000 --no-browser",
+    )
+    playground.add_argument("url", nargs="?", default="",
+                            help="a TensorFlow Playground link or its hash (default: its defaults)")
+    playground.add_argument("--port", type=int, default=0, help="default: a free port")
+    playground.add_argument("--host", default="127.0.0.1",
+                            help="address to listen on (default: 127.0.0.1, this machine only)")
+    playground.add_argument("--allow-remote", action="store_true",
+                            help="allow a --host other machines can reach")
+    playground.add_argument("--no-browser", action="store_true", help="do not open a browser")
 
 
 # -- output ----------------------------------------------------------------------
@@ -400,6 +422,12 @@ def cmd_demo(args) -> None:
     demos.run(args.name, report=None if args.no_report else args.html)
 
 
+def cmd_playground(args) -> None:
+    from glassnet.glassbox.playground.launch import main
+
+    main(args)
+
+
 COMMANDS = {
     "train": cmd_train,
     "predict": cmd_predict,
@@ -408,6 +436,7 @@ COMMANDS = {
     "gradcheck": cmd_gradcheck,
     "export": cmd_export,
     "demo": cmd_demo,
+    "playground": cmd_playground,
 }
 
 

@@ -1,0 +1,119 @@
+"""What the page draws, computed by the engine: heatmaps of every node and the numbers
+of one weight's last update.
+
+The page never evaluates the network. Every heatmap is the engine's own forward
+pass (``network.forward``) over Playground's grid, sent as bytes:
+
+- the grid is Playground's ``DENSITY`` × ``DENSITY`` = 100 × 100 points over
+  x₁, x₂ ∈ [−6, 6]; row r, column c is the point (x₁, x₂) = (−6 + 12c/99, 6 − 12r/99)
+  (row 0 is the top of the picture, as Playground draws it);
+- each node's value there (an input's feature, a neuron's activation a) is
+  clipped to [−1, 1], Playground's colour domain, and written as one byte
+  q = round((v + 1) · 127.5), so that v ≈ q / 127.5 − 1 (NaN becomes 127.5 ↦ grey);
+- a neuron's small picture is Playground's ``reduceMatrix(boundary, 10)``: the mean
+  of each 10 × 10 block, a 10 × 10 grid;
+- "discretize output" sends sign(v) (v ≥ 0 ↦ 1, else −1), as Playground draws it.
+
+The link view puts numbers into Playground's update (see
+:mod:`glassnet.glassbox.playground.training`)::
+
+    w ← w − η·(1/B)·Σ δ·a_prev − η·λ·R′(w)     R′(w) = sign w (L1), w (L2), 0 (none)
+"""
+
+from __future__ import annotations
+
+import base64
+import math
+
+import numpy as np
+
+DENSITY = 100  # Playground's heatmap resolution
+DOMAIN = (-6.0, 6.0)  # Playground's xDomain, for x₁ and x₂
+REDUCE = 10  # the neurons' small heatmaps: reduceMatrix(boundary, 10)
+
+
+def grid_points(density: int = DENSITY, domain: tuple[float, float] = DOMAIN) -> np.ndarray:
+    """The (density², 2) points of the heatmap, row-major, row 0 at the top (x₂ = 6)."""
+    ticks = np.linspace(domain[0], domain[1], density)
+    x1, x2 = np.meshgrid(ticks, ticks[::-1])
+    return np.column_stack([x1.ravel(), x2.ravel()])
+
+
+def node_values(network, features: np.ndarray) -> list[np.ndarray]:
+    """The value of every node on every row of ``features``, layer by layer: the
+    features themselves (layer 0), then each layer's activation a, by the engine's
+    forward pass. Returns arrays (n_rows, n_nodes of the layer)."""
+    values = [features]
+    a = features
+    for layer in network.layers:
+        a = layer.forward(a).copy()  # a layer keeps only its last pass: copy to keep it
+        values.append(a)
+    return values
+
+
+def reduce(matrix: np.ndarray, factor: int = REDUCE) -> np.ndarray:
+    """Playground's ``reduceMatrix``: the mean over each factor × factor block."""
+    n = matrix.shape[0] // factor
+    return matrix[: n * factor, : n * factor].reshape(n, factor, n, factor).mean(axis=(1, 3))
+
+
+def encode(grid: np.ndarray, discretize: bool = False) -> str:
+    """A square grid as base64 bytes, q = round((clip(v, −1, 1) + 1) · 127.5)."""
+    v = np.asarray(grid, dtype=np.float64)
+    if discretize:
+        v = np.where(v >= 0, 1.0, -1.0)
+    v = np.where(np.isnan(v), 0.0, np.clip(v, -1.0, 1.0))
+    q = np.rint((v + 1.0) * 127.5).astype(np.uint8)
+    return base64.b64encode(q.tobytes()).decode("ascii")
+
+
+def finite(value: float) -> float | None:
+    """A float for JSON: NaN and ±∞ (a diverged network) become None (null)."""
+    value = float(value)
+    return value if math.isfinite(value) else None
+
+
+def to_json(array: np.ndarray) -> list:
+    """An array as nested lists of floats, NaN/∞ as None."""
+    array = np.asarray(array, dtype=np.float64)
+    if np.isfinite(array).all():
+        return array.tolist()
+    return [to_json(row) for row in array] if array.ndim > 1 else [finite(v) for v in array]
+
+
+def link_update(update: dict, k: int, i: int, j: int, lr: float, rate: float,
+                regularization: str, weight_now: float, dead: bool) -> dict:
+    """The numbers of the last update of W[i, j] of layer k, from ``update`` (one entry
+    of the experiment's ``last_update``: ``W_before``, ``grad_W`` = Σ δ·a_prev / B,
+    ``regul_der`` = R′(w), ``n`` = B), at learning rate η = ``lr`` and regularisation
+    rate λ = ``rate``: the products and differences a reader would do by hand.
+
+    ``w_after`` is w − η·g − η·λ·R′(w), or 0 where L1's step crosses zero (the link
+    then dies); it equals ``weight_now`` unless the weight was edited since.
+    """
+    w = float(update["W_before"][i, j])
+    B = int(update["n"])
+    g = float(update["grad_W"][i, j])
+    r = float(update["regul_der"][i, j])
+    stepped = w - lr * g
+    after = stepped - lr * rate * r
+    crossed = regularization == "L1" and stepped * after < 0
+    if crossed:
+        after = 0.0
+    return {
+        "w": finite(w), "lr": lr, "B": B, "sum": finite(g * B), "mean": finite(g),
+        "rate": rate, "regularization": regularization, "R": finite(r),
+        "gradient_step": finite(lr * g), "regularization_step": finite(lr * rate * r),
+        "w_after": finite(after), "clamped": bool(crossed), "dead": bool(dead),
+        "w_now": finite(weight_now),
+    }
+
+
+def bias_update(update: dict, j: int, lr: float, bias_now: float) -> dict:
+    """The numbers of the last update of b[j]: b ← b − η·(1/B)·Σ δ (never regularised)."""
+    b = float(update["b_before"][j])
+    B = int(update["n"])
+    g = float(update["grad_b"][j])
+    return {"b": finite(b), "lr": lr, "B": B, "sum": finite(g * B), "mean": finite(g),
+            "gradient_step": finite(lr * g), "b_after": finite(b - lr * g),
+            "b_now": finite(bias_now)}

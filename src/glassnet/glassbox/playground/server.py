@@ -1,0 +1,238 @@
+"""The playground's web server: a Starlette app over one :class:`~.session.Session`.
+
+Routes:
+
+- ``GET /``: the page (``static/index.html``); ``GET /static/...``: its script and
+  style, from the package (nothing is fetched from elsewhere, so it runs offline);
+- ``GET /api/state``: the configuration, epoch, losses and every layer's W and b;
+- ``GET /api/link?layer=k&i=i&j=j``, ``GET /api/bias?layer=k&j=j``: a weight or a
+  bias and its last update, numbers plugged in; ``GET /api/neuron?node=k:j``: a
+  neuron's z, a and δ;
+- ``POST /api/control``: one control (JSON, as :meth:`.Session.control` takes it);
+- ``WS /ws``: the training stream: a ``config`` message when the data or the
+  network's shape changes, ``frame`` messages (at most ``FPS`` a second) while
+  anything changes; the page sends controls on it.
+
+Training runs on the server's event loop, in slices of at most ``SLICE`` seconds,
+so controls and frames are served between epochs and never meet a half-done one.
+
+Security (the server drives a process on the user's machine): requests whose
+``Host`` header is not the address it serves are refused (a DNS-rebinding page
+cannot reach it), so are WebSocket handshakes and POSTs whose ``Origin`` is another
+site's; no CORS header is ever sent; files come only from ``static/``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import time
+from collections.abc import Iterable
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, Response
+from starlette.routing import Mount, Route, WebSocketRoute
+from starlette.staticfiles import StaticFiles
+from starlette.websockets import WebSocket, WebSocketDisconnect
+
+from glassnet.glassbox.playground.session import ControlError, Session
+
+STATIC = Path(__file__).with_name("static")
+FPS = 20  # frames a second at most, per page
+SLICE = 0.02  # seconds of training between two looks at the event loop
+
+
+class Guard:
+    """ASGI middleware: only requests addressed to ``hosts`` (``"127.0.0.1:8000"``,
+    ``"localhost:8000"``), and for WebSockets and POSTs, from no Origin or the
+    page's own (``http://`` + its Host). ``hosts=None`` accepts any Host (a server
+    the user opened to the network with ``--allow-remote``); the Origin must
+    still be the page's own."""
+
+    def __init__(self, app, hosts: Iterable[str] | None):
+        self.app = app
+        self.hosts = None if hosts is None else {h.lower() for h in hosts}
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] not in ("http", "websocket"):
+            return await self.app(scope, receive, send)
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        host = headers.get("host", "").lower()
+        origin = headers.get("origin")
+        problem = None
+        if self.hosts is not None and host not in self.hosts:
+            problem = f"Host {host!r} is not this server's address."
+        elif origin is not None and (scope["type"] == "websocket" or scope["method"] not in (
+                "GET", "HEAD")) and origin.lower() != f"http://{host}":
+            problem = f"Origin {origin!r} is not this page's."
+        if problem is None:
+            return await self.app(scope, receive, send)
+        if scope["type"] == "websocket":
+            await send({"type": "websocket.close", "code": 1008, "reason": problem})
+            return
+        await PlainTextResponse(problem, status_code=403)(scope, receive, send)
+
+
+class Security:
+    """ASGI middleware: headers that keep the page to its own origin."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+
+        async def send_with_headers(message):
+            if message["type"] == "http.response.start":
+                message["headers"] = list(message.get("headers", [])) + [
+                    (b"content-security-policy", b"default-src 'self'; img-src 'self' data:; "
+                     b"connect-src 'self'; frame-ancestors 'none'; base-uri 'none'"),
+                    (b"x-content-type-options", b"nosniff"),
+                    (b"referrer-policy", b"no-referrer"),
+                    (b"cache-control", b"no-store"),
+                ]
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+class Hub:
+    """The session, its training task and the pages connected to it."""
+
+    def __init__(self, session: Session):
+        self.session = session
+        self.pages: set[WebSocket] = set()
+        self.wake = asyncio.Event()
+        self.tasks: list[asyncio.Task] = []
+        self.frames_sent = 0
+
+    async def train(self) -> None:
+        """Run epochs while the session plays, a slice at a time."""
+        while True:
+            if not self.session.playing:
+                self.wake.clear()
+                await self.wake.wait()
+                continue
+            end = time.perf_counter() + SLICE
+            while self.session.playing and time.perf_counter() < end:
+                self.session.epoch()
+            await asyncio.sleep(0)
+
+    def control(self, message: dict) -> None:
+        self.session.control(message)
+        self.wake.set()
+
+    async def stream(self, ws: WebSocket) -> None:
+        """Send this page a config when the structure changes and a frame when anything
+        does, at most FPS times a second."""
+        with contextlib.suppress(WebSocketDisconnect, RuntimeError, OSError):
+            await self._stream(ws)
+
+    async def _stream(self, ws: WebSocket) -> None:
+        loop = asyncio.get_running_loop()
+        seen_structure = seen_version = -1
+        sent_history = 0
+        tick = loop.time()
+        while True:
+            s = self.session
+            if s.structure != seen_structure:
+                seen_structure, sent_history = s.structure, 0
+                await ws.send_text(json.dumps(s.config()))
+            if s.version != seen_version:
+                seen_version = s.version
+                frame = s.frame()
+                frame["history"] = s.history_since(sent_history)
+                frame["history_start"] = sent_history
+                sent_history = len(s.history)
+                await ws.send_text(json.dumps(frame))
+                self.frames_sent += 1
+            tick = max(tick + 1 / FPS, loop.time())  # a steady cadence, not 1/FPS after the work
+            await asyncio.sleep(tick - loop.time())
+
+
+def build_app(session: Session, hosts: Iterable[str] | None) -> Starlette:
+    """The Starlette app serving ``session``; ``hosts``: the Host headers it answers
+    (None: any, for ``--allow-remote``)."""
+    hub = Hub(session)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app):
+        hub.tasks.append(asyncio.create_task(hub.train()))
+        yield
+        for task in hub.tasks:
+            task.cancel()
+
+    async def index(request: Request) -> Response:
+        return FileResponse(STATIC / "index.html", media_type="text/html")
+
+    async def state(request: Request) -> Response:
+        return JSONResponse(hub.session.state())
+
+    async def detail(request: Request) -> Response:
+        try:
+            if request.url.path.endswith("/neuron"):
+                return JSONResponse(hub.session.neuron(request.query_params.get("node", "")))
+            q = {k: int(v) for k, v in request.query_params.items()}
+            if request.url.path.endswith("/link"):
+                return JSONResponse(hub.session.link(q["layer"], q["i"], q["j"]))
+            return JSONResponse(hub.session.bias(q["layer"], q["j"]))
+        except (KeyError, ValueError) as exc:
+            return JSONResponse({"error": _sentence(exc)}, status_code=400)
+
+    async def control(request: Request) -> Response:
+        try:
+            message = await request.json()
+            if not isinstance(message, dict):
+                raise ControlError("A control is a JSON object such as {\"action\": \"play\"}.")
+            hub.control(message)
+        except (ValueError, json.JSONDecodeError) as exc:
+            return JSONResponse({"error": _sentence(exc)}, status_code=400)
+        return JSONResponse(hub.session.state())
+
+    async def websocket(ws: WebSocket) -> None:
+        await ws.accept()
+        hub.pages.add(ws)
+        if ws.query_params.get("hash"):  # the page's own URL hash: a Playground link
+            try:
+                hub.control({"action": "hash", "hash": ws.query_params["hash"]})
+            except ControlError as exc:
+                await ws.send_text(json.dumps({"type": "error", "message": str(exc)}))
+        sender = asyncio.create_task(hub.stream(ws))
+        try:
+            while True:
+                message = await ws.receive_json()
+                try:
+                    hub.control(message if isinstance(message, dict) else {})
+                except ControlError as exc:
+                    await ws.send_text(json.dumps({"type": "error", "message": str(exc)}))
+        except (WebSocketDisconnect, json.JSONDecodeError, RuntimeError):
+            pass
+        finally:
+            sender.cancel()
+            hub.pages.discard(ws)
+
+    routes = [
+        Route("/", index),
+        Route("/api/state", state),
+        Route("/api/link", detail),
+        Route("/api/bias", detail),
+        Route("/api/neuron", detail),
+        Route("/api/control", control, methods=["POST"]),
+        WebSocketRoute("/ws", websocket),
+        Mount("/static", StaticFiles(directory=STATIC), name="static"),
+    ]
+    app = Starlette(routes=routes, lifespan=lifespan)
+    app.state.hub = hub
+    app.add_middleware(Security)
+    app.add_middleware(Guard, hosts=hosts)
+    return app
+
+
+def _sentence(exc: BaseException) -> str:
+    if isinstance(exc, KeyError):
+        return f"Missing query parameter {exc.args[0]!r} (give layer, i and j, or layer and j)."
+    return str(exc)

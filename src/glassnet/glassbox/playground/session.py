@@ -1,0 +1,435 @@
+"""One playground page's engine: a Playground experiment, its controls, and what the page shows.
+
+A :class:`Session` holds the :class:`~glassnet.glassbox.playground.core.Experiment`
+built by :func:`~glassnet.glassbox.playground.core.from_url` and trains it with
+:func:`~glassnet.glassbox.playground.training.train_epoch`, one epoch at a time.
+The browser sends controls (:meth:`Session.control`) and draws what
+:meth:`Session.config` and :meth:`Session.frame` return; it computes nothing.
+
+Each control does what the same control does in TensorFlow Playground
+(src/playground.ts ``makeGUI``):
+
+- the learning rate changes at once, training goes on (read again at every epoch);
+- "show test data" and "discretize output" change only the picture;
+- the data set, problem type, noise and train/test ratio draw new data (a new
+  seed from the stream) and reset the network;
+- activation, regularisation and its rate, batch size, the inputs and the
+  hidden layers reset the network (new weights continuing the stream, epoch 0,
+  paused);
+- "regenerate" draws new data and keeps the network.
+
+Playground's 6-layer × 8-neuron limits are a warning here, not a wall.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+from typing import Any
+
+import numpy as np
+
+from glassnet.glassbox.playground import datasets, frames
+from glassnet.glassbox.playground.core import FEATURES, Experiment, from_state, from_url
+from glassnet.glassbox.playground.seedrandom import SeedRandom
+from glassnet.glassbox.playground.state import (
+    ACTIVATIONS,
+    DATASETS,
+    PROBLEMS,
+    REG_DATASETS,
+    REGULARIZATIONS,
+    check,
+    parse,
+    serialize,
+)
+from glassnet.glassbox.playground.training import train_epoch
+from glassnet.losses import HalfSSE
+from glassnet.metrics import accuracy, r2, rmse
+
+#: Playground's menus (index.html)
+LEARNING_RATES = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10)
+REGULARIZATION_RATES = (0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10)
+PLAYGROUND_MAX_LAYERS, PLAYGROUND_MAX_NEURONS = 6, 8
+
+LIVE = {"learningRate"}  # takes effect at the next epoch
+VIEW = {"showTestData", "discretize"}  # only the picture changes
+RESET = {"activation", "regularization", "regularizationRate", "batchSize", "initZero"}
+DATA = {"dataset", "regDataset", "noise", "percTrainData", "problem"}
+CHOICES = {"activation": ACTIVATIONS, "regularization": REGULARIZATIONS,
+           "dataset": DATASETS, "regDataset": REG_DATASETS, "problem": PROBLEMS}
+RANGES = {"learningRate": (0, math.inf), "regularizationRate": (0, math.inf),
+          "batchSize": (1, math.inf), "noise": (0, 80), "percTrainData": (1, 99)}
+
+
+class ControlError(ValueError):
+    """A control the session cannot apply; the message says why."""
+
+
+class Session:
+    """The page's state: one experiment, whether it plays, the loss history, the view."""
+
+    def __init__(self, pg: Experiment):
+        self.pg = pg
+        self.playing = False
+        self.selected: str | None = None  # the node whose heatmap fills the big picture
+        self.version = 0  # bumps on every change a page must redraw
+        self.structure = 0  # bumps when the data or the network's shape changes
+        self._hyper: tuple[float, float, str] | None = None  # η, λ, R of the last update
+        self._restart()
+
+    @classmethod
+    def from_url(cls, url: str = "") -> Session:
+        """A session on what TensorFlow Playground builds from ``url`` (or its hash)."""
+        return cls(from_url(url))
+
+    # -- training ---------------------------------------------------------------
+    def _restart(self) -> None:
+        self.history = [(self.pg.epoch, self.pg.loss_train, self.pg.loss_test)]
+        self.selected = None if self.selected not in self.node_ids() else self.selected
+        self._hyper = None
+        self.version += 1
+        self.structure += 1
+
+    def epoch(self) -> None:
+        """One of Playground's epochs on the engine."""
+        state = self.pg.state
+        with np.errstate(all="ignore"):  # a diverging network shows NaN, as Playground does
+            train_epoch(self.pg)
+        if self.pg.last_update:
+            self._hyper = (state.learningRate, state.regularizationRate, state.regularization)
+        self.history.append((self.pg.epoch, self.pg.loss_train, self.pg.loss_test))
+        self.version += 1
+
+    # -- controls -------------------------------------------------------------------
+    def control(self, message: dict[str, Any]) -> None:
+        """Apply one control from the page, as Playground applies it.
+
+        ``message`` is ``{"action": ..., ...}``: ``play``, ``pause``, ``toggle``,
+        ``step``, ``reset``, ``regenerate``; ``set`` (``name``, ``value``: a
+        Playground state name); ``feature`` (``id``: toggle an input); ``layers``
+        (``delta`` ±1); ``neurons`` (``layer``: hidden layer index from 0,
+        ``delta``); ``weight`` (``layer``, ``i``, ``j``, ``value``); ``bias``
+        (``layer``, ``j``, ``value``); ``select`` (``node``: ``"k:j"`` or None);
+        ``hash`` (``hash``: a Playground URL hash). Raises :class:`ControlError`.
+        """
+        action = message.get("action")
+        handler = getattr(self, f"_on_{action}", None) if isinstance(action, str) else None
+        if handler is None:
+            raise ControlError(f"Unknown control {action!r}; expected one of: "
+                               f"{', '.join(n[4:] for n in dir(self) if n.startswith('_on_'))}.")
+        handler(message)
+        self.version += 1
+
+    def _on_play(self, message) -> None:
+        self.playing = True
+
+    def _on_pause(self, message) -> None:
+        self.playing = False
+
+    def _on_toggle(self, message) -> None:
+        self.playing = not self.playing
+
+    def _on_step(self, message) -> None:
+        self.playing = False
+        self.epoch()
+
+    def _on_reset(self, message) -> None:
+        self._rebuild(lambda state: None)
+
+    def _on_regenerate(self, message) -> None:
+        self.pg.regenerate()
+        self.structure += 1
+
+    def _on_select(self, message) -> None:
+        node = message.get("node")
+        self.selected = node if node in self.node_ids() else None
+
+    def _on_hash(self, message) -> None:
+        text = str(message.get("hash", "")).lstrip("#")
+        if text and text != serialize(self.pg.state):
+            try:
+                pg = from_state(parse(text))
+            except ValueError as exc:
+                raise ControlError(str(exc)) from exc
+            self.pg, self.playing = pg, False
+            self._restart()
+
+    def _on_set(self, message) -> None:
+        name, value = message.get("name"), message.get("value")
+        value = _checked_value(name, value)
+        if name in LIVE or name in VIEW:
+            setattr(self.pg.state, name, value)
+            return
+        if getattr(self.pg.state, name) == value and name in ("dataset", "regDataset"):
+            return  # Playground: clicking the selected data set is a no-op
+        self._rebuild(lambda state: setattr(state, name, value), new_data=name in DATA)
+
+    def _on_feature(self, message) -> None:
+        feature = message.get("id")
+        if feature not in FEATURES:
+            raise ControlError(f"Unknown input {feature!r}; expected one of {', '.join(FEATURES)}.")
+        self._rebuild(lambda state: setattr(state, feature, not getattr(state, feature)))
+
+    def _on_layers(self, message) -> None:
+        delta = _integer(message.get("delta"), "delta")
+        shape = list(self.pg.state.networkShape)
+        if delta > 0:
+            shape.append(2)  # Playground adds a layer of 2 neurons
+        elif shape:
+            shape.pop()
+        self._rebuild(lambda state: setattr(state, "networkShape", shape))
+
+    def _on_neurons(self, message) -> None:
+        k = _integer(message.get("layer"), "layer")
+        shape = list(self.pg.state.networkShape)
+        if not 0 <= k < len(shape):
+            raise ControlError(f"Hidden layer {k} does not exist; there are {len(shape)}.")
+        shape[k] = max(1, shape[k] + (1 if _integer(message.get("delta"), "delta") > 0 else -1))
+        self._rebuild(lambda state: setattr(state, "networkShape", shape))
+
+    def _on_weight(self, message) -> None:
+        layer = self._layer(message)
+        i, j = _integer(message.get("i"), "i"), _integer(message.get("j"), "j")
+        if not (0 <= i < layer.W.shape[0] and 0 <= j < layer.W.shape[1]):
+            raise ControlError(f"Weight ({i}, {j}) is outside this layer's {layer.W.shape}.")
+        layer.W[i, j] = _number(message.get("value"), "weight")
+
+    def _on_bias(self, message) -> None:
+        layer = self._layer(message)
+        j = _integer(message.get("j"), "j")
+        if not 0 <= j < layer.b.shape[0]:
+            raise ControlError(f"Bias {j} is outside this layer's {layer.b.shape[0]} nodes.")
+        layer.b[j] = _number(message.get("value"), "bias")
+
+    def _layer(self, message):
+        k = _integer(message.get("layer"), "layer")
+        layers = self.pg.network.layers
+        if not 0 <= k < len(layers):
+            raise ControlError(f"Layer {k} does not exist; the network has {len(layers)}.")
+        return layers[k]
+
+    def _rebuild(self, change, new_data: bool = False) -> None:
+        """Change the state and rebuild as Playground's ``reset()`` (after
+        ``generateData()`` when the data changes); undone if the engine refuses it."""
+        before = self.pg.state.copy()
+        change(self.pg.state)
+        try:
+            check(self.pg.state)
+            if new_data:
+                self.pg.regenerate()
+            self.pg.reset()
+        except ValueError as exc:
+            self.pg.state = before
+            raise ControlError(str(exc)) from exc
+        self.playing = False  # Playground's reset pauses the player
+        self._restart()
+
+    # -- what the page shows -----------------------------------------------------
+    def node_ids(self) -> list[str]:
+        """``"k:j"`` for node j of layer k (layer 0: the enabled inputs)."""
+        sizes = [self.pg.network.layers[0].n_inputs] + [
+            layer.n_units for layer in self.pg.network.layers]
+        return [f"{k}:{j}" for k, n in enumerate(sizes) for j in range(n)]
+
+    def warnings(self) -> list[str]:
+        shape = self.pg.state.networkShape
+        notes = []
+        if len(shape) > PLAYGROUND_MAX_LAYERS:
+            notes.append(f"{len(shape)} hidden layers: TensorFlow Playground stops at "
+                         f"{PLAYGROUND_MAX_LAYERS}; glassnet goes on.")
+        if shape and max(shape) > PLAYGROUND_MAX_NEURONS:
+            notes.append(f"{max(shape)} neurons in a layer: TensorFlow Playground stops at "
+                         f"{PLAYGROUND_MAX_NEURONS}; glassnet goes on.")
+        return notes
+
+    def state(self) -> dict[str, Any]:
+        """``GET /api/state``: the configuration, epoch, losses, and every W and b."""
+        pg = self.pg
+        config = {name: getattr(pg.state, name) for name in pg.state.__dataclass_fields__}
+        return {
+            "config": config, "hash": serialize(pg.state), "epoch": pg.epoch,
+            "loss_train": frames.finite(pg.loss_train), "loss_test": frames.finite(pg.loss_test),
+            "playing": self.playing, "features": pg.feature_ids,
+            "layers": [{"W": frames.to_json(layer.W), "b": frames.to_json(layer.b),
+                        "activation": layer.activation.name}
+                       for layer in pg.network.layers],
+        }
+
+    def config(self) -> dict[str, Any]:
+        """What changes only with the data or the network's shape."""
+        pg = self.pg
+        shown = [f for f in FEATURES if not pg.state.is_hidden(f)]
+        return {
+            "type": "config", "state": self.state()["config"], "hash": serialize(pg.state),
+            "inputs": [{"id": f, "label": FEATURES[f][0], "active": f in pg.feature_ids}
+                       for f in shown],
+            "shape": [pg.network.layers[0].n_inputs]
+            + [layer.n_units for layer in pg.network.layers],
+            "train": frames.to_json(pg.train), "test": frames.to_json(pg.test),
+            "hidden": [name[: -len("_hide")] for name, on in pg.state.hidden.items() if on],
+            "warnings": self.warnings(), "thumbnails": thumbnails(),
+            "menus": {"learningRate": LEARNING_RATES, "regularizationRate": REGULARIZATION_RATES,
+                      "activation": ACTIVATIONS, "regularization": REGULARIZATIONS},
+            "domain": frames.DOMAIN, "density": frames.DENSITY,
+        }
+
+    def frame(self) -> dict[str, Any]:
+        """The heatmaps, weights, losses and figures of the network as it is now."""
+        pg = self.pg
+        with np.errstate(all="ignore"):
+            values = frames.node_values(pg.network, pg.inputs(grid()))
+        n = frames.DENSITY
+        discretize = bool(pg.state.discretize)
+        pictures = {f"{k}:{j}": v[:, j].reshape(n, n)
+                    for k, v in enumerate(values) for j in range(v.shape[1])}
+        output = f"{len(values) - 1}:0"
+        big = self.selected if self.selected in pictures else output
+        return {
+            "type": "frame", "epoch": pg.epoch, "playing": self.playing,
+            "loss_train": frames.finite(pg.loss_train), "loss_test": frames.finite(pg.loss_test),
+            "weights": [frames.to_json(layer.W) for layer in pg.network.layers],
+            "biases": [frames.to_json(layer.b) for layer in pg.network.layers],
+            "dead": [np.argwhere(d).tolist() for d in pg.dead],
+            "heatmap": frames.encode(pictures[big], discretize), "selected": big,
+            "thumbs": {node: frames.encode(frames.reduce(p), discretize)
+                       for node, p in pictures.items()},
+            "figures": self.figures(), "learningRate": pg.state.learningRate,
+            "showTestData": pg.state.showTestData, "hash": serialize(pg.state),
+        }
+
+    def history_since(self, start: int) -> list[list[float | None]]:
+        """The loss curve's points from index ``start``: (epoch, train loss, test loss)."""
+        return [[e, frames.finite(a), frames.finite(b)] for e, a, b in self.history[start:]]
+
+    def figures(self) -> dict[str, Any]:
+        """Beside the loss: accuracy and the confusion matrix (classification: the
+        output's sign is the class), or RMSE and R² (regression), on train and test."""
+        pg, out = self.pg, {}
+        for name, points in (("train", pg.train), ("test", pg.test)):
+            if len(points) == 0:
+                continue
+            with np.errstate(all="ignore"):
+                o = pg.network.forward(pg.inputs(points))
+            t = points[:, 2:3]
+            if not np.isfinite(o).all():
+                out[name] = None
+            elif pg.is_regression:
+                out[name] = {"rmse": rmse(t, o), "r2": r2(t, o)}
+            else:  # labels ±1, tanh output: the class is sign(o); accuracy reads 0/1 at 0.5
+                predicted, actual = (o >= 0).ravel(), (t > 0).ravel()
+                confusion = np.zeros((2, 2), dtype=int)  # rows: true −1, +1; columns: predicted
+                np.add.at(confusion, (actual.astype(int), predicted.astype(int)), 1)
+                out[name] = {"accuracy": accuracy(actual[:, None] * 1.0, predicted[:, None] * 1.0),
+                             "confusion": confusion.tolist()}
+        return out
+
+    def link(self, k: int, i: int, j: int) -> dict[str, Any]:
+        """Weight W[i, j] of layer k and its last update, numbers plugged in."""
+        layer = self._layer({"layer": k})
+        W = layer.W
+        if not (0 <= i < W.shape[0] and 0 <= j < W.shape[1]):
+            raise ControlError(f"Weight ({i}, {j}) is outside layer {k}'s {W.shape}.")
+        out = {"layer": k, "i": i, "j": j, "weight": frames.finite(W[i, j]), "epoch": self.pg.epoch}
+        if self.pg.last_update and self._hyper:
+            lr, rate, name = self._hyper
+            out["update"] = frames.link_update(self.pg.last_update[k], k, i, j, lr, rate, name,
+                                               W[i, j], bool(self.pg.dead[k][i, j]))
+        return out
+
+    def neuron(self, node: str) -> dict[str, Any]:
+        """Neuron ``"k:j"``'s z, a and δ for the examples of the next update (the first
+        B training points), and a and δ's mean, std and share of zeros over the training
+        set, from the engine's own forward and backward passes (``Network.forward``,
+        ``Network.backward`` with Playground's error) on a copy of the network."""
+        try:
+            k, j = (int(part) for part in str(node).split(":"))
+        except ValueError:
+            k = j = -1
+        if f"{k}:{j}" not in self.node_ids() or k == 0:
+            raise ControlError(f"Node {node!r} is not a neuron; give layer:index with layer ≥ 1.")
+        pg = self.pg
+        B = min(int(pg.state.batchSize), len(pg.train))
+        network = copy.deepcopy(pg.network)
+        values = {}
+        for name, points in (("all", pg.train), ("batch", pg.train[:B])):
+            with np.errstate(all="ignore"):
+                network.forward(pg.inputs(points))
+                network.backward(points[:, 2:3], HalfSSE())  # E = ½ Σ (o − t)², Playground's
+            layer = network.layers[k - 1]
+            values[name] = (layer.z[:, j].copy(), layer.a[:, j].copy(), layer.delta[:, j].copy())
+        z, a, delta = values["batch"]
+        _, a_all, d_all = values["all"]
+        rows = [{"row": r, "x1": float(p[0]), "x2": float(p[1]), "t": float(p[2]),
+                 "z": frames.finite(z[r]), "a": frames.finite(a[r]),
+                 "delta": frames.finite(delta[r])} for r, p in enumerate(pg.train[:B])]
+        return {"layer": k, "j": j, "activation": pg.network.layers[k - 1].activation.name,
+                "first": 0, "rows": rows, "epoch": pg.epoch, "stats": {
+                    "a_mean": frames.finite(a_all.mean()), "a_std": frames.finite(a_all.std()),
+                    "a_zero": float(np.mean(a_all == 0)),
+                    "delta_mean": frames.finite(d_all.mean()),
+                    "delta_std": frames.finite(d_all.std())}}
+
+    def bias(self, k: int, j: int) -> dict[str, Any]:
+        """Bias b[j] of layer k and its last update."""
+        layer = self._layer({"layer": k})
+        if not 0 <= j < layer.b.shape[0]:
+            raise ControlError(f"Bias {j} is outside layer {k}'s {layer.b.shape[0]} nodes.")
+        out = {"layer": k, "j": j, "bias": frames.finite(layer.b[j]), "epoch": self.pg.epoch}
+        if self.pg.last_update and self._hyper:
+            out["update"] = frames.bias_update(self.pg.last_update[k], j, self._hyper[0],
+                                               layer.b[j])
+        return out
+
+
+_GRID: list[np.ndarray] = []
+_THUMBNAILS: dict[str, list] = {}
+
+
+def grid() -> np.ndarray:
+    """Playground's 100 × 100 heatmap points (made once)."""
+    if not _GRID:
+        _GRID.append(frames.grid_points())
+    return _GRID[0]
+
+
+def thumbnails() -> dict[str, list]:
+    """200 noiseless points of each data set, for its button (Playground draws
+    ``generator(200, 0)``), from a fixed seed."""
+    if not _THUMBNAILS:
+        for name, generator in datasets.GENERATORS.items():
+            points = generator(SeedRandom("thumbnails"), 200, 0.0)
+            _THUMBNAILS[name] = np.round(points, 3).tolist()
+    return _THUMBNAILS
+
+
+def _integer(value, what: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ControlError(f"{what} must be a whole number, but it is {value!r}.")
+    return value
+
+
+def _number(value, what: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise ControlError(f"The {what} must be a finite number, but it is {value!r}.")
+    return float(value)
+
+
+def _checked_value(name, value):
+    """A control's value, checked against Playground's menus and ranges."""
+    if name in CHOICES:
+        if value not in CHOICES[name]:
+            raise ControlError(f"{name} must be one of {', '.join(CHOICES[name])}, not {value!r}.")
+        return value
+    if name in VIEW or name == "initZero":
+        if not isinstance(value, bool):
+            raise ControlError(f"{name} must be true or false, not {value!r}.")
+        return value
+    if name in RANGES:
+        low, high = RANGES[name]
+        x = _number(value, name)
+        if not low <= x <= high or (name == "batchSize" and not x.is_integer()):
+            raise ControlError(f"{name} must be a number from {low} to {high}"
+                               f"{' (whole)' if name == 'batchSize' else ''}, not {value!r}.")
+        return int(x) if x.is_integer() else x
+    raise ControlError(f"{name!r} is not a control; expected one of "
+                       f"{', '.join(sorted(LIVE | VIEW | RESET | DATA))}.")
