@@ -77,7 +77,7 @@ const Inspect = (() => {
     t.append(head);
     for (const row of rows) {
       const tr = node("tr");
-      for (const cell of row) tr.append(node("td", typeof cell === "number" ? cell.toPrecision(4) : String(cell)));
+      for (const cell of row) tr.append(node("td", typeof cell !== "number" ? String(cell) : Number.isInteger(cell) ? String(cell) : cell.toPrecision(4)));
       t.append(tr);
     }
     return t;
