@@ -10,7 +10,10 @@ computes them.
 - :mod:`~glassnet.glassbox.playground.datasets`: circle, xor, gauss, spiral,
   reg-plane, reg-gauss and the shuffle;
 - :mod:`~glassnet.glassbox.playground.core`: :class:`Experiment`, :func:`from_url`;
-- :mod:`~glassnet.glassbox.playground.training`: :func:`train_epoch`.
+- :mod:`~glassnet.glassbox.playground.training`: :func:`train_epoch`;
+- :mod:`~glassnet.glassbox.playground.session`, :mod:`~.frames`, :mod:`~.server`,
+  :mod:`~.launch`: the page (``glassnet playground``, :func:`serve`), its
+  controls and what it draws, served by Starlette on uvicorn (``glassnet[playground]``).
 
 >>> import glassnet as gn
 >>> pg = gn.playground.from_url("https://playground.tensorflow.org/#seed=0.59454")
@@ -28,7 +31,9 @@ from glassnet.glassbox.playground.core import (
     from_url,
     make_data,
 )
+from glassnet.glassbox.playground.launch import serve
 from glassnet.glassbox.playground.seedrandom import SeedRandom
+from glassnet.glassbox.playground.session import Session
 from glassnet.glassbox.playground.state import State, parse, serialize
 from glassnet.glassbox.playground.training import loss, train_epoch
 
@@ -36,6 +41,7 @@ __all__ = [
     "FEATURES",
     "Experiment",
     "SeedRandom",
+    "Session",
     "State",
     "build_network",
     "feature_ids",
@@ -45,5 +51,6 @@ __all__ = [
     "make_data",
     "parse",
     "serialize",
+    "serve",
     "train_epoch",
 ]

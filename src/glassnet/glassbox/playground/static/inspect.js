@@ -11,7 +11,8 @@ const Inspect = (() => {
   }
   // One number: shown with 4 significant digits, kept whole in data-value.
   function num(sym, value, title) {
-    const shown = value === null || value === undefined ? "NaN" : Number(value).toPrecision(4);
+    const shown = value === null || value === undefined ? "NaN"
+      : Number.isInteger(value) && Math.abs(value) < 1e6 ? String(value) : Number(value).toPrecision(4);
     return node("span", shown, {class: "num", "data-sym": sym, "data-value": String(value), title: `${title} = ${value}`});
   }
   function line(...parts) {
