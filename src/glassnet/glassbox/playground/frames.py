@@ -23,9 +23,16 @@ The link view puts numbers into Playground's update (see
 from __future__ import annotations
 
 import base64
+import copy
 import math
+from typing import Any
 
 import numpy as np
+
+from glassnet.glassbox.playground import datasets
+from glassnet.glassbox.playground.seedrandom import SeedRandom
+from glassnet.losses import HalfSSE
+from glassnet.metrics import accuracy, r2, rmse
 
 DENSITY = 100  # Playground's heatmap resolution
 DOMAIN = (-6.0, 6.0)  # Playground's xDomain, for x₁ and x₂
@@ -117,3 +124,74 @@ def bias_update(update: dict, j: int, lr: float, bias_now: float) -> dict:
     return {"b": finite(b), "lr": lr, "B": B, "sum": finite(g * B), "mean": finite(g),
             "gradient_step": finite(lr * g), "b_after": finite(b - lr * g),
             "b_now": finite(bias_now)}
+
+
+def figures(pg) -> dict[str, Any]:
+    """Beside the loss: accuracy and the confusion matrix (classification: the
+    output's sign is the class), or RMSE and R² (regression), on train and test."""
+    out = {}
+    for name, points in (("train", pg.train), ("test", pg.test)):
+        if len(points) == 0:
+            continue
+        with np.errstate(all="ignore"):
+            o = pg.network.forward(pg.inputs(points))
+        t = points[:, 2:3]
+        if not np.isfinite(o).all():
+            out[name] = None
+        elif pg.is_regression:
+            out[name] = {"rmse": rmse(t, o), "r2": r2(t, o)}
+        else:  # labels ±1, tanh output: the class is sign(o); accuracy reads 0/1 at 0.5
+            predicted, actual = (o >= 0).ravel(), (t > 0).ravel()
+            confusion = np.zeros((2, 2), dtype=int)  # rows: true −1, +1; columns: predicted
+            np.add.at(confusion, (actual.astype(int), predicted.astype(int)), 1)
+            out[name] = {"accuracy": accuracy(actual[:, None] * 1.0, predicted[:, None] * 1.0),
+                         "confusion": confusion.tolist()}
+    return out
+
+
+def neuron(pg, k: int, j: int) -> dict[str, Any]:
+    """Neuron j of layer k: z, a and δ for the examples of the next update (the first
+    B training points), and a and δ's mean, std and share of zeros over the training
+    set, from the engine's own passes (``Network.forward``, ``Network.backward`` with
+    Playground's error E = ½ (o − t)²) on a copy of the network."""
+    B = min(int(pg.state.batchSize), len(pg.train))
+    network = copy.deepcopy(pg.network)
+    values = {}
+    for name, points in (("all", pg.train), ("batch", pg.train[:B])):
+        with np.errstate(all="ignore"):
+            network.forward(pg.inputs(points))
+            network.backward(points[:, 2:3], HalfSSE())  # E = ½ Σ (o − t)², Playground's
+        layer = network.layers[k - 1]
+        values[name] = (layer.z[:, j].copy(), layer.a[:, j].copy(), layer.delta[:, j].copy())
+    z, a, delta = values["batch"]
+    _, a_all, d_all = values["all"]
+    rows = [{"row": r, "x1": float(p[0]), "x2": float(p[1]), "t": float(p[2]),
+             "z": finite(z[r]), "a": finite(a[r]),
+             "delta": finite(delta[r])} for r, p in enumerate(pg.train[:B])]
+    return {"layer": k, "j": j, "activation": pg.network.layers[k - 1].activation.name,
+            "first": 0, "rows": rows, "epoch": pg.epoch, "stats": {
+                "a_mean": finite(a_all.mean()), "a_std": finite(a_all.std()),
+                "a_zero": float(np.mean(a_all == 0)),
+                "delta_mean": finite(d_all.mean()),
+                "delta_std": finite(d_all.std())}}
+
+
+_GRID: list[np.ndarray] = []
+_THUMBNAILS: dict[str, list] = {}
+
+
+def grid() -> np.ndarray:
+    """Playground's 100 × 100 heatmap points (made once)."""
+    if not _GRID:
+        _GRID.append(grid_points())
+    return _GRID[0]
+
+
+def thumbnails() -> dict[str, list]:
+    """200 noiseless points of each data set, for its button (Playground draws
+    ``generator(200, 0)``), from a fixed seed."""
+    if not _THUMBNAILS:
+        for name, generator in datasets.GENERATORS.items():
+            points = generator(SeedRandom("thumbnails"), 200, 0.0)
+            _THUMBNAILS[name] = np.round(points, 3).tolist()
+    return _THUMBNAILS

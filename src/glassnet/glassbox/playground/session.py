@@ -23,15 +23,13 @@ Playground's 6-layer × 8-neuron limits are a warning here, not a wall.
 
 from __future__ import annotations
 
-import copy
 import math
 from typing import Any
 
 import numpy as np
 
-from glassnet.glassbox.playground import datasets, frames
+from glassnet.glassbox.playground import frames
 from glassnet.glassbox.playground.core import FEATURES, Experiment, from_state, from_url
-from glassnet.glassbox.playground.seedrandom import SeedRandom
 from glassnet.glassbox.playground.state import (
     ACTIVATIONS,
     DATASETS,
@@ -43,8 +41,6 @@ from glassnet.glassbox.playground.state import (
     serialize,
 )
 from glassnet.glassbox.playground.training import train_epoch
-from glassnet.losses import HalfSSE
-from glassnet.metrics import accuracy, r2, rmse
 
 #: Playground's menus (index.html)
 LEARNING_RATES = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10)
@@ -267,7 +263,7 @@ class Session:
             + [layer.n_units for layer in pg.network.layers],
             "train": frames.to_json(pg.train), "test": frames.to_json(pg.test),
             "hidden": [name[: -len("_hide")] for name, on in pg.state.hidden.items() if on],
-            "warnings": self.warnings(), "thumbnails": thumbnails(),
+            "warnings": self.warnings(), "thumbnails": frames.thumbnails(),
             "menus": {"learningRate": LEARNING_RATES, "regularizationRate": REGULARIZATION_RATES,
                       "activation": ACTIVATIONS, "regularization": REGULARIZATIONS},
             "domain": frames.DOMAIN, "density": frames.DENSITY,
@@ -277,7 +273,7 @@ class Session:
         """The heatmaps, weights, losses and figures of the network as it is now."""
         pg = self.pg
         with np.errstate(all="ignore"):
-            values = frames.node_values(pg.network, pg.inputs(grid()))
+            values = frames.node_values(pg.network, pg.inputs(frames.grid()))
         n = frames.DENSITY
         discretize = bool(pg.state.discretize)
         pictures = {f"{k}:{j}": v[:, j].reshape(n, n)
@@ -302,26 +298,8 @@ class Session:
         return [[e, frames.finite(a), frames.finite(b)] for e, a, b in self.history[start:]]
 
     def figures(self) -> dict[str, Any]:
-        """Beside the loss: accuracy and the confusion matrix (classification: the
-        output's sign is the class), or RMSE and R² (regression), on train and test."""
-        pg, out = self.pg, {}
-        for name, points in (("train", pg.train), ("test", pg.test)):
-            if len(points) == 0:
-                continue
-            with np.errstate(all="ignore"):
-                o = pg.network.forward(pg.inputs(points))
-            t = points[:, 2:3]
-            if not np.isfinite(o).all():
-                out[name] = None
-            elif pg.is_regression:
-                out[name] = {"rmse": rmse(t, o), "r2": r2(t, o)}
-            else:  # labels ±1, tanh output: the class is sign(o); accuracy reads 0/1 at 0.5
-                predicted, actual = (o >= 0).ravel(), (t > 0).ravel()
-                confusion = np.zeros((2, 2), dtype=int)  # rows: true −1, +1; columns: predicted
-                np.add.at(confusion, (actual.astype(int), predicted.astype(int)), 1)
-                out[name] = {"accuracy": accuracy(actual[:, None] * 1.0, predicted[:, None] * 1.0),
-                             "confusion": confusion.tolist()}
-        return out
+        """Accuracy and confusion matrix, or RMSE and R², on train and test."""
+        return frames.figures(self.pg)
 
     def link(self, k: int, i: int, j: int) -> dict[str, Any]:
         """Weight W[i, j] of layer k and its last update, numbers plugged in."""
@@ -337,37 +315,14 @@ class Session:
         return out
 
     def neuron(self, node: str) -> dict[str, Any]:
-        """Neuron ``"k:j"``'s z, a and δ for the examples of the next update (the first
-        B training points), and a and δ's mean, std and share of zeros over the training
-        set, from the engine's own forward and backward passes (``Network.forward``,
-        ``Network.backward`` with Playground's error) on a copy of the network."""
+        """Neuron ``"k:j"``'s z, a and δ (see :func:`.frames.neuron`)."""
         try:
             k, j = (int(part) for part in str(node).split(":"))
         except ValueError:
             k = j = -1
         if f"{k}:{j}" not in self.node_ids() or k == 0:
             raise ControlError(f"Node {node!r} is not a neuron; give layer:index with layer ≥ 1.")
-        pg = self.pg
-        B = min(int(pg.state.batchSize), len(pg.train))
-        network = copy.deepcopy(pg.network)
-        values = {}
-        for name, points in (("all", pg.train), ("batch", pg.train[:B])):
-            with np.errstate(all="ignore"):
-                network.forward(pg.inputs(points))
-                network.backward(points[:, 2:3], HalfSSE())  # E = ½ Σ (o − t)², Playground's
-            layer = network.layers[k - 1]
-            values[name] = (layer.z[:, j].copy(), layer.a[:, j].copy(), layer.delta[:, j].copy())
-        z, a, delta = values["batch"]
-        _, a_all, d_all = values["all"]
-        rows = [{"row": r, "x1": float(p[0]), "x2": float(p[1]), "t": float(p[2]),
-                 "z": frames.finite(z[r]), "a": frames.finite(a[r]),
-                 "delta": frames.finite(delta[r])} for r, p in enumerate(pg.train[:B])]
-        return {"layer": k, "j": j, "activation": pg.network.layers[k - 1].activation.name,
-                "first": 0, "rows": rows, "epoch": pg.epoch, "stats": {
-                    "a_mean": frames.finite(a_all.mean()), "a_std": frames.finite(a_all.std()),
-                    "a_zero": float(np.mean(a_all == 0)),
-                    "delta_mean": frames.finite(d_all.mean()),
-                    "delta_std": frames.finite(d_all.std())}}
+        return frames.neuron(self.pg, k, j)
 
     def bias(self, k: int, j: int) -> dict[str, Any]:
         """Bias b[j] of layer k and its last update."""
@@ -379,27 +334,6 @@ class Session:
             out["update"] = frames.bias_update(self.pg.last_update[k], j, self._hyper[0],
                                                layer.b[j])
         return out
-
-
-_GRID: list[np.ndarray] = []
-_THUMBNAILS: dict[str, list] = {}
-
-
-def grid() -> np.ndarray:
-    """Playground's 100 × 100 heatmap points (made once)."""
-    if not _GRID:
-        _GRID.append(frames.grid_points())
-    return _GRID[0]
-
-
-def thumbnails() -> dict[str, list]:
-    """200 noiseless points of each data set, for its button (Playground draws
-    ``generator(200, 0)``), from a fixed seed."""
-    if not _THUMBNAILS:
-        for name, generator in datasets.GENERATORS.items():
-            points = generator(SeedRandom("thumbnails"), 200, 0.0)
-            _THUMBNAILS[name] = np.round(points, 3).tolist()
-    return _THUMBNAILS
 
 
 def _integer(value, what: str) -> int:
