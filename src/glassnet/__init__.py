@@ -22,6 +22,7 @@ from glassnet.conv import Conv2D, Flatten, MaxPool2D
 
 # The public face reaches below the engine: the glass box and the tools.
 from glassnet.glassbox import playground  # noqa: E402, I001
+from glassnet.glassbox.doctor import Diagnosis, Finding, doctor
 from glassnet.glassbox.gradcheck import GradcheckReport, gradcheck
 from glassnet.glassbox.trace import Step, Trace
 from glassnet.layers import Dense, Dropout, Layer
@@ -36,9 +37,11 @@ __all__ = [
     "Callback",
     "Conv2D",
     "Dense",
+    "Diagnosis",
     "Dropout",
     "EarlyStopping",
     "EpochLogger",
+    "Finding",
     "Flatten",
     "GradcheckReport",
     "History",
@@ -53,6 +56,7 @@ __all__ = [
     "activations",
     "callbacks",
     "datasets",
+    "doctor",
     "export_script",
     "gradcheck",
     "initializers",

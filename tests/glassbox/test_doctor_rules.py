@@ -1,0 +1,121 @@
+"""The doctor's other codes, each on a small case, and its promise: the network it
+looks at keeps its weights, optimizer state, history and random generator."""
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import glassnet as gn
+from glassnet.glassbox.doctor import Diagnosis, Finding
+
+rng = np.random.default_rng(0)
+X2 = rng.normal(size=(120, 2))
+y2 = (X2[:, :1] > 0).astype(float)
+
+
+def test_cross_entropy_on_a_linear_output_is_an_error():
+    net = gn.Network([gn.Dense(2, 4, "tanh"), gn.Dense(4, 2, "linear")], seed=0)
+    d = gn.doctor(net, X2, np.eye(2)[y2[:, 0].astype(int)], loss="categorical_crossentropy")
+    assert d["loss_output_mismatch"].severity == "error" and d.has_error
+
+
+def test_bad_init_loss_compares_with_ln_k():
+    net = gn.Network([gn.Dense(2, 8, "tanh", init="glorot_uniform"), gn.Dense(8, 4, "softmax")],
+                     seed=0)
+    net.layers[1].W = 8 * net.layers[1].W  # confident logits from the start
+    labels = rng.integers(0, 4, size=120)
+    f = gn.doctor(net, X2, labels, loss="categorical_crossentropy", lr=0.01)["bad_init_loss"]
+    assert f.numbers["ln_K"] == pytest.approx(np.log(4))
+    assert f.numbers["loss_at_init"] > 2 * f.numbers["constant_guess_loss"]
+
+
+def test_class_imbalance_warns_from_a_ratio_of_ten():
+    labels = np.r_[np.zeros(114), np.ones(6)].reshape(-1, 1)
+    net = gn.Network([gn.Dense(2, 4, "tanh", init="glorot_uniform"), gn.Dense(4, 1)], seed=0)
+    f = gn.doctor(net, X2, labels, loss="binary_crossentropy")["class_imbalance"]
+    assert f.severity == "warning" and f.numbers["class_counts"] == [114, 6]
+    mild = np.r_[np.zeros(90), np.ones(30)].reshape(-1, 1)
+    assert gn.doctor(net, X2, mild, loss="binary_crossentropy")["class_imbalance"].severity == (
+        "info")
+
+
+def test_exploding_gradient_when_huge_inputs_meet_tiny_first_weights():
+    # z = X W stays moderate, but dL/dW¹ = Xᵀ δ carries the inputs' scale (10³)
+    net = gn.Network([gn.Dense(2, 8, "tanh", init="glorot_uniform"),
+                      gn.Dense(8, 1, "linear", init="glorot_uniform")], seed=0)
+    net.layers[0].W = 1e-3 * net.layers[0].W
+    d = gn.doctor(net, 1000 * X2, y2, loss="mse", lr=1e-9)
+    f = d["exploding_gradient"]
+    assert f.numbers["ratio_first_to_last"] > 70 and "inputs_not_scaled" in d
+
+
+def test_lr_too_high_when_steps_are_large_and_the_loss_rises():
+    net = gn.Network([gn.Dense(4, 3), gn.Dense(3, 1)], seed=42)
+    X = np.array([[1, 0, 1, 0], [1, 0, 1, 1], [0, 1, 0, 1]])
+    d = gn.doctor(net, X, [[1], [1], [0]], loss="half_sse", lr=10)
+    assert d.codes == ["lr_too_high"] and d["lr_too_high"].numbers["update_ratio"] > 0.1
+
+
+def test_underfitting_when_the_loss_plateaus_far_from_the_targets():
+    net = gn.Network([gn.Dense(2, 1, "linear")], seed=0)
+    y = np.sin(3 * X2[:, :1]) * np.cos(3 * X2[:, 1:])  # a line cannot follow this
+    net.fit(X2, y, epochs=300, lr=0.1, loss="mse")
+    f = gn.doctor(net, X2, y)["underfitting"]
+    assert f.numbers["last_loss"] > 0.5 * f.numbers["baseline_loss"]
+
+
+def test_a_diagnosis_reads_like_a_list_and_says_when_all_is_well():
+    d = Diagnosis([Finding("b", "info", "t", "e", "f"), Finding("a", "error", "t", "e", "f")])
+    assert d.codes == ["a", "b"] and d.top.code == "a" and "a" in d and not d.ok
+    assert d.top.one_line == "a (error): t. Fix: f"
+    with pytest.raises(KeyError, match="has no finding 'c'; it has: a, b"):
+        d["c"]
+    assert str(Diagnosis([])) == "Diagnosis: nothing wrong found." and Diagnosis([]).ok
+    with pytest.raises(ValueError, match="severity must be one of error, warning, info"):
+        Finding("x", "fatal", "t", "e", "f")
+
+
+ACTIVATIONS = ["sigmoid", "tanh", "relu", "linear"]
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    widths=st.lists(st.integers(1, 6), min_size=1, max_size=3),
+    activation=st.sampled_from(ACTIVATIONS),
+    lr=st.sampled_from([1e-6, 0.1, 10.0, 1e3]),
+    optimizer=st.sampled_from(["gd", "adam", "momentum"]),
+    trained=st.booleans(),
+    seed=st.integers(0, 2**16),
+)
+def test_the_doctor_never_changes_the_network(widths, activation, lr, optimizer, trained, seed):
+    data = np.random.default_rng(seed)
+    X = data.normal(size=(16, 3)) * data.choice([1, 50])
+    y = data.normal(size=(16, 1))
+    sizes = [3, *widths]
+    layers = [gn.Dense(a, b, activation) for a, b in zip(sizes, sizes[1:])]
+    net = gn.Network([*layers, gn.Dense(sizes[-1], 1, "linear")], seed=seed)
+    if trained:
+        with np.errstate(all="ignore"):
+            try:
+                net.fit(X, y, epochs=3, lr=0.01, optimizer=optimizer, loss="mse")
+            except gn.TrainingDivergedError:
+                pass
+    params, grads = net.params.copy(), net.grads.copy()
+    rng_state = net.rng.bit_generator.state
+    history = net.history.get_config()
+    opt_state = None if net.optimizer is None else {
+        k: {n: np.copy(v) for n, v in s.items()} for k, s in net.optimizer.state.items()}
+    d = gn.doctor(net, X, y, loss="mse", lr=lr, optimizer=optimizer, max_seconds=0.5)
+    assert isinstance(d, Diagnosis)
+    np.testing.assert_array_equal(net.params, params)
+    np.testing.assert_array_equal(net.grads, grads)
+    assert net.rng.bit_generator.state == rng_state
+    assert net.history.get_config() == history
+    if opt_state is not None:
+        assert net.optimizer.state.keys() == opt_state.keys()
+        for k, s in opt_state.items():
+            for n, v in s.items():
+                np.testing.assert_array_equal(net.optimizer.state[k][n], v)
+    for layer in net.dense_layers:  # the layers still view the network's own vector
+        assert np.shares_memory(layer.W, net.params)
