@@ -119,3 +119,9 @@ def test_the_doctor_never_changes_the_network(widths, activation, lr, optimizer,
                 np.testing.assert_array_equal(net.optimizer.state[k][n], v)
     for layer in net.dense_layers:  # the layers still view the network's own vector
         assert np.shares_memory(layer.W, net.params)
+
+
+def test_a_network_the_doctor_does_not_follow_is_refused_in_a_sentence():
+    net = gn.Network([gn.Flatten(), gn.Dense(4, 1)], seed=0)
+    with pytest.raises(TypeError, match="The doctor follows networks of Dense"):
+        gn.doctor(net, np.zeros((3, 2, 2)), np.zeros((3, 1)))

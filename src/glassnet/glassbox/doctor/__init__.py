@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from glassnet.glassbox.doctor import rules, rules_training
 from glassnet.glassbox.doctor.findings import SEVERITIES, Diagnosis, Finding
 from glassnet.glassbox.doctor.probes import PROBE_SECONDS, Measurements, measure
@@ -87,7 +89,10 @@ def doctor(
     dead units, gradient norms per layer), and a short run on a copy with the given
     settings (at most 200 full-batch or 5 minibatch epochs, and ``max_seconds``).
     """
-    m = measure(net, X, y, loss=loss, optimizer=optimizer, lr=lr, batch_size=batch_size,
-                epochs=epochs, history=history, validation_data=validation_data,
-                seconds=max_seconds)
-    return diagnose(m)
+    # a sick network's numbers overflow on the way (norms of huge weights): inf is a
+    # measurement here, not an accident
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        m = measure(net, X, y, loss=loss, optimizer=optimizer, lr=lr, batch_size=batch_size,
+                    epochs=epochs, history=history, validation_data=validation_data,
+                    seconds=max_seconds)
+        return diagnose(m)

@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from glassnet import losses as losses_module
+from glassnet.layers import Dense, Dropout
 from glassnet.optimizers import Optimizer
 from glassnet.optimizers import get as get_optimizer
 from glassnet.training import TrainingDivergedError
@@ -197,7 +198,7 @@ def layer_slices(net) -> list[slice]:
     out, offset = [], 0
     for layer in net.layers:
         size = sum(int(np.prod(s)) for s in layer.param_shapes().values())
-        if hasattr(layer, "W"):
+        if isinstance(layer, Dense):
             out.append(slice(offset, offset + size))
         offset += size
     return out
@@ -311,6 +312,13 @@ def settings(net, loss, optimizer, lr) -> tuple[Any, Any, float]:
 def measure(net, X, y, *, loss=None, optimizer=None, lr=None, batch_size=None, epochs=None,
             history=None, validation_data=None, seconds: float = PROBE_SECONDS) -> Measurements:
     """Run every probe on copies of ``net`` and gather the :class:`Measurements`."""
+    other = [layer for layer in net.layers if not isinstance(layer, (Dense, Dropout))]
+    if other:
+        raise TypeError(
+            f"The doctor follows networks of Dense (and Dropout) layers, but this one has "
+            f"{other[0]!r}. Diagnose a Dense network, or look at this one with net.fit's "
+            f"history and gn.gradcheck."
+        )
     loss_obj, optimizer, lr = settings(net, loss, optimizer, lr)
     X = check_X(X, net.n_inputs, net.dtype, f"Layer 1 ({net.layers[0]!r})")
     y = check_y(y, X.shape[0], net.n_outputs, net.dtype, loss_obj.accepts_labels)
@@ -321,7 +329,7 @@ def measure(net, X, y, *, loss=None, optimizer=None, lr=None, batch_size=None, e
     look = net.copy()
     with np.errstate(all="ignore"):
         loss_now = float(look.loss_and_gradients(X[rows], ys, loss_obj))
-    dense = [layer for layer in look.layers if hasattr(layer, "W")]
+    dense = [layer for layer in look.layers if isinstance(layer, Dense)]
     layers = [_layer_probe(i, layer, i < len(dense), names[i - 1])
               for i, layer in enumerate(dense, start=1)]
     out = dense[-1].a  # a work array: read it before anything else runs on `look`
