@@ -131,3 +131,11 @@ def test_what_playground_cannot_train_is_refused_with_a_sentence(url, message):
 def test_noise_above_the_slider_is_treated_as_the_page_does():
     assert gn.playground.from_url("#seed=1&noise=90").state.noise == 50
     assert gn.playground.from_url("#seed=1&noise=70").state.noise == 70
+
+
+def test_a_diverging_network_goes_on_with_nan_and_warns_of_nothing():
+    pg = gn.playground.from_url("#seed=1&learningRate=10&problem=regression&activation=relu"
+                                "&xSquared=true&ySquared=true&batchSize=1")
+    for _ in range(5):
+        losses = gn.playground.train_epoch(pg)  # pytest turns any warning into an error
+    assert not np.isfinite(losses[0]) and pg.epoch == 5

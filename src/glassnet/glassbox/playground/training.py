@@ -53,8 +53,9 @@ def loss(pg: Experiment, points: np.ndarray) -> float:
     (NaN for no points, as Playground's 0/0)."""
     if len(points) == 0:
         return math.nan
-    output = pg.network.forward(pg.inputs(points))
-    half_sse, _ = ERROR.value_and_gradient(points[:, 2:3], output)
+    with np.errstate(all="ignore"):  # JavaScript: a diverged network's loss is NaN, silently
+        output = pg.network.forward(pg.inputs(points))
+        half_sse, _ = ERROR.value_and_gradient(points[:, 2:3], output)
     return half_sse / len(points)
 
 
@@ -140,18 +141,20 @@ def train_epoch(pg: Experiment) -> tuple[float, float]:
     (train loss, test loss) as Playground's ``getLoss`` computes them.
 
     The examples left over after the last full batch stay in ``pg``'s
-    accumulators and join the next epoch's first update.
+    accumulators and join the next epoch's first update. As in JavaScript, a
+    network that diverges goes on with inf and NaN and warns of nothing.
     """
     check(pg.state)
     B = int(pg.state.batchSize)
     X = pg.inputs(pg.train)
     t = pg.train[:, 2:3]
     last_full = len(X) - len(X) % B
-    for start in range(0, len(X), B):
-        stop = min(start + B, len(X))
-        accumulate(pg, X[start:stop], t[start:stop])
-        if stop - start == B:  # Playground: (i + 1) % batchSize === 0
-            update(pg, record=stop == last_full)
+    with np.errstate(all="ignore"):
+        for start in range(0, len(X), B):
+            stop = min(start + B, len(X))
+            accumulate(pg, X[start:stop], t[start:stop])
+            if stop - start == B:  # Playground: (i + 1) % batchSize === 0
+                update(pg, record=stop == last_full)
     pg.epoch += 1
     pg.loss_train = loss(pg, pg.train)
     pg.loss_test = loss(pg, pg.test)
