@@ -11,6 +11,7 @@ itself checked against seedrandom's published vectors).
 from __future__ import annotations
 
 import math
+from decimal import ROUND_HALF_UP, Decimal
 
 from glassnet.glassbox.playground.seedrandom import SeedRandom
 
@@ -371,8 +372,11 @@ class Page:
     def constructInput(self, x, y):
         return [f(x, y) for name, f in self.inputs.items() if self.state[name]]
 
-    def generateData(self):
+    def generateData(self, firstTime=True):
         s = self.state
+        if not firstTime:
+            # state.seed = Math.random().toFixed(5)
+            s["seed"] = str(Decimal(Math.random()).quantize(Decimal("0.00001"), ROUND_HALF_UP))
         Math.seedrandom(s["seed"])
         regression = s["problem"] == "regression"
         numSamples = 1200 if regression else 500

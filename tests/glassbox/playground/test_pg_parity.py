@@ -109,3 +109,31 @@ def test_a_batch_larger_than_the_training_set_never_updates():
     url = url_for("gauss", "tanh", "none") + "&batchSize=60&percTrainData=10"
     pg, _ = run_both(url, epochs=2)
     assert pg.n_acc == 100 and not pg.last_update
+
+
+def test_regenerate_and_reset_continue_the_stream_as_playgrounds_controls_do():
+    pg, page = run_both(url_for("spiral", "relu", "L1"), epochs=1)
+    pg.regenerate()  # the "regenerate" button: generateData() only
+    page.generateData(firstTime=False)
+    assert pg.state.seed == page.state["seed"]
+    np.testing.assert_array_equal(pg.train, points(page.trainData))
+    gn.playground.train_epoch(pg)  # the old network on the new data
+    page.oneStep()
+    assert_same(pg, page)
+    pg.state.noise = page.state["noise"] = 35  # the noise slider: generateData(); reset()
+    pg.regenerate()
+    page.generateData(firstTime=False)
+    pg.reset()
+    page.reset()
+    assert_same(pg, page)
+    for _ in range(2):
+        gn.playground.train_epoch(pg)
+        page.oneStep()
+        assert_same(pg, page)
+
+
+def test_the_issue_example_url_equals_playground():
+    from test_pg_state import ISSUE_HASH
+
+    pg, _ = run_both("https://playground.tensorflow.org/#" + ISSUE_HASH, epochs=3)
+    assert pg.state.seed == "0.59454" and len(pg.train) == 250
