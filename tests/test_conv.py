@@ -148,6 +148,8 @@ def test_max_pool_ties_send_the_gradient_to_the_first_maximum_as_torch(stride):
     xt = torch.tensor(x, requires_grad=True)
     F.max_pool2d(xt, 2, stride).backward(torch.tensor(grad))
     np.testing.assert_array_equal(dx, xt.grad.numpy())
+    _, torch_index = F.max_pool2d(torch.tensor(x), 2, stride, return_indices=True)
+    np.testing.assert_array_equal(layer.winner_index() % 16, torch_index.numpy())
     if stride is None:  # each window's gradient sits on its top-left maximum
         assert dx[0, 1, 0, 0] == grad[0, 1, 0, 0] and dx[0, 1, 0, 3] == grad[0, 1, 0, 1]
 

@@ -254,7 +254,9 @@ class MaxPool2D(Layer):
         self.pool_size = as_pair(pool_size, "pool_size")
         self.stride = self.pool_size if stride is None else as_pair(stride, "stride")
         self.n_inputs = self.n_units = None  # the channels pass through
-        self.x = self.a = self.winner = None
+        self.x = self.a = None
+        #: which cell of each window won (set by find_winners, for the glass box)
+        self.winner: np.ndarray | None = None
 
     def build(self, n_inputs: int) -> None:
         """Take the channel count of the layer before (pooling keeps it)."""
@@ -275,39 +277,65 @@ class MaxPool2D(Layer):
             )
         return (shape[0], (shape[1] - ph) // sh + 1, (shape[2] - pw) // sw + 1)
 
+    def _offsets(self, x_shape: tuple[int, ...]):
+        """(k, slices): for each cell (u, v) of the window, in row-major order k, the
+        strided slices of x holding that cell of every window."""
+        (ph, pw), (sh, sw) = self.pool_size, self.stride
+        _, Ho, Wo = self.output_shape(x_shape[1:])
+        for k in range(ph * pw):
+            u, v = divmod(k, pw)
+            yield k, (slice(None), slice(None), slice(u, u + sh * Ho, sh),
+                      slice(v, v + sw * Wo, sw))
+
     def forward(self, x, training=False):
-        """The window maxima, and which cell of each window won (kept for backward)."""
-        self.output_shape(x.shape[1:])
-        view = windows(x, *self.pool_size, *self.stride)
-        flat = view.reshape(*view.shape[:4], -1)  # (N, C, H′, W′, p_h·p_w), a copy
-        winner = flat.argmax(axis=-1)  # the first maximum, row-major in the window
-        a = np.take_along_axis(flat, winner[..., None], axis=-1)[..., 0]
-        self.x, self.winner, self.a = x, winner, a
-        return a
+        """The window maxima: a running maximum over the p_h·p_w cells of the windows
+        (one vectorised pass per window cell, none per window)."""
+        best = None
+        for _, cell in self._offsets(x.shape):
+            if best is None:
+                best = x[cell].copy()
+            else:
+                np.maximum(best, x[cell], out=best)
+        self.x, self.a, self.winner = x, best, None
+        return best
+
+    def find_winners(self) -> np.ndarray:
+        """Which cell k (row-major in the window) won each window (N, C, H′, W′): the
+        first whose value equals the maximum, torch's choice on ties. Kept as ``winner``."""
+        free = np.ones(self.a.shape, dtype=bool)  # windows whose winner is still unknown
+        winner = np.zeros(self.a.shape, dtype=np.int16)
+        for k, cell in self._offsets(self.x.shape):
+            hit = self.x[cell] == self.a
+            hit &= free
+            free &= ~hit
+            winner[hit] = k
+        self.winner = winner
+        return winner
 
     def winner_index(self) -> np.ndarray:
         """For each window (N, C, H′, W′), the flat index into x of the cell that won."""
         N, C, H, W = self.x.shape
         pw, (sh, sw) = self.pool_size[1], self.stride
-        Ho, Wo = self.winner.shape[2:]
-        rows = np.arange(Ho).reshape(-1, 1) * sh + self.winner // pw
-        cols = np.arange(Wo) * sw + self.winner % pw
+        winner = self.find_winners() if self.winner is None else self.winner
+        Ho, Wo = winner.shape[2:]
+        rows = np.arange(Ho).reshape(-1, 1) * sh + winner // pw
+        cols = np.arange(Wo) * sw + winner % pw
         base = (np.arange(N * C) * (H * W)).reshape(N, C, 1, 1)
         return base + rows * W + cols
 
     def backward(self, grad_out, need_input_grad=True):
-        """dL/dx: each window's dL/da added onto its winner; zeros elsewhere."""
+        """dL/dx: each window's dL/da added onto its winner (the first cell equal to the
+        maximum, in row-major order); zeros elsewhere."""
         if not need_input_grad:
             return None
-        index = self.winner_index().ravel()
-        size = self.x.size
-        overlap = self.stride[0] < self.pool_size[0] or self.stride[1] < self.pool_size[1]
-        if overlap:  # a cell may win several windows: add them up
-            dx = np.bincount(index, weights=grad_out.ravel(), minlength=size)
-            return dx.astype(self.x.dtype, copy=False).reshape(self.x.shape)
-        dx = np.zeros(size, dtype=self.x.dtype)
-        dx[index] = grad_out.ravel()
-        return dx.reshape(self.x.shape)
+        dx = np.zeros_like(self.x)
+        free = np.ones(self.a.shape, dtype=bool)  # windows whose winner is still unknown
+        for _, cell in self._offsets(self.x.shape):
+            hit = self.x[cell] == self.a
+            hit &= free
+            free &= ~hit
+            dx[cell] += grad_out * hit  # += adds up where windows overlap
+        return dx
 
     def get_config(self):
         return {"type": "MaxPool2D", "pool_size": list(self.pool_size),

@@ -261,3 +261,9 @@ def test_digits_images_are_the_digits_rows_as_nchw_images():
     np.testing.assert_array_equal(images.X.reshape(1797, 64), rows.X)
     np.testing.assert_array_equal(images.y, rows.y)
     assert images.class_names == rows.class_names
+
+
+def test_tutorial_text_ships_with_the_package():
+    text = gd.tutorial_text()
+    assert 3000 < len(text) < 5000 and text.isascii()
+    assert text.startswith("You can learn and practice a concept in two ways:")

@@ -29,7 +29,7 @@ from glassnet.tools.readers import Dataset, csv_errors, load_csv, load_idx
 
 __all__ = [
     "Dataset", "ray", "walkthrough", "loy", "xor", "moons", "circles", "blobs", "spirals",
-    "iris", "digits", "digits_images", "wine", "breast_cancer", "diabetes", "load_csv",
+    "iris", "digits", "digits_images", "tutorial_text", "wine", "breast_cancer", "diabetes", "load_csv",
     "load_idx", "csv_errors",
 ]
 
@@ -255,6 +255,14 @@ def digits_images() -> Dataset:
     NCHW (one channel), pixel values 0–16, ten classes (needs scikit-learn)."""
     data = _sklearn("digits", True)
     return dataclasses.replace(data, X=data.X.reshape(-1, 1, 8, 8), description="digits images")
+
+
+def tutorial_text() -> str:
+    """A 3.4 KB excerpt of Sunil Ray's article (its opening prose, quotes made plain
+    ASCII), shipped with glassnet for character-level RNNs (examples/char_rnn.py)."""
+    from importlib.resources import files
+
+    return (files("glassnet") / "data" / "ray_excerpt.txt").read_text(encoding="utf-8")
 
 
 def wine() -> Dataset:
