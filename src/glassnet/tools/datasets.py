@@ -29,8 +29,8 @@ from glassnet.tools.readers import Dataset, csv_errors, load_csv, load_idx
 
 __all__ = [
     "Dataset", "ray", "walkthrough", "loy", "xor", "moons", "circles", "blobs", "spirals",
-    "iris", "digits", "digits_images", "tutorial_text", "wine", "breast_cancer", "diabetes", "load_csv",
-    "load_idx", "csv_errors",
+    "iris", "digits", "digits_images", "tutorial_text", "wine", "breast_cancer", "diabetes",
+    "load_csv", "load_idx", "csv_errors",
 ]
 
 
