@@ -66,7 +66,7 @@ def main(argv=None) -> None:
         cmd = [sys.executable, "-m", "benchmarks", *(argv if argv is not None else sys.argv[1:])]
         sys.exit(subprocess.call(cmd, env=env, cwd=ROOT))
 
-    from benchmarks import cases, report, scaling
+    from benchmarks import cases, conv, report, scaling
 
     quick = args.quick
     sizes = {
@@ -88,6 +88,8 @@ def main(argv=None) -> None:
     results["tiny"] = round_robin(cases.tutorial_case(sizes["tiny_epochs"]), sizes["repeats"])
     print("(b) digits ...", flush=True)
     results["digits"] = round_robin(cases.digits_case(sizes["digits_epochs"]), sizes["repeats"])
+    print("(d) digits CNN ...", flush=True)
+    results["conv"] = conv.run(quick)
     print("(c) 784-512-256-10 ...", flush=True)
     wide = cases.wide_case(sizes["wide_rows"])
     # the GEMM peak is a contender too, so it is measured under the same load
@@ -99,7 +101,7 @@ def main(argv=None) -> None:
     results["scaling"] = scaling.run(quick)
     results["seconds"] = time.perf_counter() - started
 
-    text = report.markdown(results, quick)
+    text = report.markdown(results, quick) + "\n\n" + conv.markdown(results["conv"])
     print(text)
     if not (args.no_write or quick):
         docs = ROOT / "docs"

@@ -254,7 +254,7 @@ class MaxPool2D(Layer):
         self.pool_size = as_pair(pool_size, "pool_size")
         self.stride = self.pool_size if stride is None else as_pair(stride, "stride")
         self.n_inputs = self.n_units = None  # the channels pass through
-        self.x = self.a = None
+        self.x = self.a = self.grad_a = None
         #: which cell of each window won (set by find_winners, for the glass box)
         self.winner: np.ndarray | None = None
 
@@ -326,6 +326,7 @@ class MaxPool2D(Layer):
     def backward(self, grad_out, need_input_grad=True):
         """dL/dx: each window's dL/da added onto its winner (the first cell equal to the
         maximum, in row-major order); zeros elsewhere."""
+        self.grad_a = grad_out
         if not need_input_grad:
             return None
         dx = np.zeros_like(self.x)

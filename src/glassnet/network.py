@@ -448,6 +448,7 @@ class Network:
         loss: str | losses_module.Loss = "half_sse",
         lr: float = 0.1,
         apply: bool = False,
+        cell: tuple[int, int, int, int] = (0, 0, 0, 0),
     ):
         """Record one full-batch gradient-descent iteration, every number kept.
 
@@ -455,6 +456,12 @@ class Network:
         tutorial's steps 0-11 (``tr["d_output"]``, ``tr.to_text()``...). The
         network is left unchanged unless ``apply=True``, which keeps the update
         (one epoch of ``fit(X, y, lr=lr, loss=loss, optimizer="gd")``).
+
+        A network with Conv2D, MaxPool2D or RNN layers gives instead a
+        :class:`glassnet.glassbox.layer_tables.LayerTrace` of one forward and
+        backward pass: for each convolution the patch, kernel and Σ patch ⊙ kernel
+        of output ``cell`` (n, f, i, j) and the im2col matrix, for each pooling the
+        winner of every window, for each RNN the time steps and BPTT.
         """
         from glassnet.glassbox.trace import trace
 
@@ -462,4 +469,8 @@ class Network:
         loss_obj = losses_module.get(loss)
         X = self._check_X(X)
         y = self._check_y(y, X.shape[0], loss_obj)
+        if shaped.is_shaped(self.layers):  # conv / recurrent layers: their own tables
+            from glassnet.glassbox.layer_tables import trace_layers
+
+            return trace_layers(self, X, y, loss=loss_obj, cell=cell)
         return trace(self, X, y, loss=loss_obj, lr=lr, apply=bool(apply))

@@ -46,7 +46,8 @@ import numpy as np
 from glassnet import activations, initializers, losses, optimizers
 from glassnet._files import atomic_write
 from glassnet._version import __version__
-from glassnet.layers import LAYERS, Dense, Dropout, Layer
+from glassnet.layer_types import LAYERS
+from glassnet.layers import Dense, Dropout, Layer
 from glassnet.network import Network
 from glassnet.resources import check_fits
 from glassnet.training import History
@@ -264,6 +265,8 @@ def _build_layer(config: Any) -> Layer:
     if kind not in LAYERS:
         raise ValueError(f"unknown layer type {kind!r}; expected one of {sorted(LAYERS)}.")
     try:
+        if hasattr(LAYERS[kind], "from_config"):  # Conv2D, MaxPool2D, Flatten, RNN, LSTM
+            return LAYERS[kind].from_config(config)
         if LAYERS[kind] is Dropout:
             return Dropout(config["rate"], n_units=config["n_units"])
         activation = _named(
