@@ -36,7 +36,7 @@ import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
 from glassnet import activations, initializers
-from glassnet.layers import Layer
+from glassnet.layers import LAYERS, Layer
 from glassnet.shaped import Grad, Param, ParamLayer, as_pair, show
 from glassnet.validation import check_positive_int
 
@@ -396,3 +396,7 @@ class Flatten(Layer):
 
     def __repr__(self) -> str:
         return "Flatten()"
+
+
+# model files name these types too: the loader's allow-list learns them on import
+LAYERS.update({cls.__name__: cls for cls in (Conv2D, MaxPool2D, Flatten)})

@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 
 from glassnet import activations, initializers
+from glassnet.layers import LAYERS
 from glassnet.shaped import Grad, Param, ParamLayer, show
 from glassnet.validation import check_positive_int
 
@@ -287,3 +288,7 @@ class LSTM(Recurrent):
 
     def __repr__(self) -> str:
         return f"LSTM({self.n_inputs}, {self.n_units}{self._repr_extra()})"
+
+
+# model files name these types too: the loader's allow-list learns them on import
+LAYERS.update({cls.__name__: cls for cls in (RNN, LSTM)})

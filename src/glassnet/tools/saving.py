@@ -46,8 +46,7 @@ import numpy as np
 from glassnet import activations, initializers, losses, optimizers
 from glassnet._files import atomic_write
 from glassnet._version import __version__
-from glassnet.layer_types import LAYERS
-from glassnet.layers import Dense, Dropout, Layer
+from glassnet.layers import LAYERS, Dense, Dropout, Layer
 from glassnet.network import Network
 from glassnet.resources import check_fits
 from glassnet.training import History
