@@ -472,5 +472,12 @@ class Network:
         if shaped.is_shaped(self.layers):  # conv / recurrent layers: their own tables
             from glassnet.glassbox.layer_tables import trace_layers
 
+            if apply:
+                raise ValueError(
+                    "trace(apply=True) applies the update of Dense networks only; a network "
+                    "with convolutional or recurrent layers is traced without changing it. "
+                    "Train it with fit(X, y, epochs=1, optimizer='gd', lr=...) instead."
+                )
+
             return trace_layers(self, X, y, loss=loss_obj, cell=cell)
         return trace(self, X, y, loss=loss_obj, lr=lr, apply=bool(apply))

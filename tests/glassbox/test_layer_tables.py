@@ -46,3 +46,11 @@ def test_rnn_tables_run_forward_then_bptt_right_to_left():
     np.testing.assert_array_equal(step2[0, :2], X[0, 1])
     np.testing.assert_array_equal(step2[1], net.layers[0].h[0, 0])  # h_{t−1} = h_1
     np.testing.assert_allclose(step2[3], np.tanh(step2[2]))
+
+
+def test_apply_is_refused_for_layer_tables():
+    import pytest
+
+    net = gn.Network([gn.RNN(2, 3)], seed=0)
+    with pytest.raises(ValueError, match="applies the update of Dense networks only"):
+        net.trace(rng.standard_normal((2, 4, 2)), rng.standard_normal((2, 3)), apply=True)
