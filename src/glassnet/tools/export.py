@@ -272,7 +272,7 @@ def export_script(
     atomically. Returns the script's path.
     """
     net = net_or_path if isinstance(net_or_path, Network) else load(net_or_path)
-    from glassnet import __version__
+    from glassnet._version import __version__
 
     metadata = getattr(net, "metadata", {}) or {}
     scaled = "feature_mean" in metadata and "feature_scale" in metadata
