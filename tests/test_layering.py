@@ -323,9 +323,12 @@ def cycle_violations(modules: dict[str, Module], package: str) -> list[Violation
             if imp.function or imp.type_checking or not imp.target.startswith(package + "."):
                 continue
             parts = imp.target.split(".")
-            for i in range(2, len(parts) + 1):  # a submodule runs its packages first
+            # A submodule runs its packages first, except those already running: the
+            # importer's own packages (Python ran them before the importer).
+            for i in range(2, len(parts) + 1):
                 target = ".".join(parts[:i])
-                if target in modules and target != module.name:
+                own_package = module.name.startswith(target + ".") and i < len(parts)
+                if target in modules and target != module.name and not own_package:
                     edges[module.name].setdefault(target, imp)
     out, seen = [], set()
     for start in sorted(edges):
@@ -545,6 +548,21 @@ def test_an_import_cycle_is_named_with_every_edge(tmp_path):
         "glassnet.activations (src/glassnet/activations.py:1; src/glassnet/layers.py:1; "
         "src/glassnet/losses.py:1)"
     ) in message
+
+
+def test_a_subpackage_importing_its_own_submodules_makes_no_cycle(tmp_path):
+    files = {
+        "glassbox/toy/__init__.py": "from glassnet.glassbox.toy.core import run\n",
+        "glassbox/toy/core.py": "from glassnet.glassbox.toy.data import rows\n",
+        "glassbox/toy/data.py": "rows = 1\n",
+    }
+    assert check(make_package(tmp_path, files), tmp_path) == []
+    files["glassbox/toy/data.py"] = (
+        "from glassnet.glassbox.toy import run\n"  # a name, not a module
+    )
+    assert "import cycle glassnet.glassbox.toy → glassnet.glassbox.toy.core → " in fails_with(
+        tmp_path, files
+    )
 
 
 def test_lazy_and_type_only_imports_make_no_cycle(tmp_path):
