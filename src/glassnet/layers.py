@@ -137,8 +137,10 @@ class Dense(Layer):
             self._b[...] = self.init.bias(rng, self.n_units, dtype)
 
     @property
-    def W(self) -> np.ndarray | None:
+    def W(self) -> np.ndarray:
         """Weights, (n_inputs, n_units): column j holds the weights into unit j."""
+        if self._W is None:
+            raise ValueError(f"{self} is not part of a Network yet, so it has no weights.")
         return self._W
 
     @W.setter

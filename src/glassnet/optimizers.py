@@ -274,7 +274,8 @@ def for_fit(
     fresh = get(spec, lr)
     if weight_decay is not None:
         fresh.weight_decay = float(weight_decay)
-    same = current is not None and type(current) is type(fresh) and current.lr == fresh.lr
-    if same and weight_decay is not None:
-        same = current.weight_decay == fresh.weight_decay
-    return current if same else fresh
+    if current is None or type(current) is not type(fresh) or current.lr != fresh.lr:
+        return fresh
+    if weight_decay is not None and current.weight_decay != fresh.weight_decay:
+        return fresh
+    return current

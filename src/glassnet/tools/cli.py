@@ -351,7 +351,7 @@ def cmd_predict(args) -> None:
     writer.writerow(header)
     for i, value in enumerate(predictions):
         row = [value if isinstance(value, str) else repr(value)]
-        if args.proba:
+        if args.proba and proba is not None:
             row += [repr(float(p)) for p in proba[i]]
         writer.writerow(row)
     _write_text(args.out, buffer.getvalue())

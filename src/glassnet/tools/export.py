@@ -233,7 +233,7 @@ def _activation_source(activation: Any) -> str:
 
 
 def _layer_rows(net: Network) -> list[tuple]:
-    rows = []
+    rows: list[tuple] = []
     for layer in net.layers:
         if isinstance(layer, Dense):
             act = layer.activation

@@ -197,7 +197,7 @@ def load_csv(path: str | os.PathLike, target: str | int = -1, delimiter: str = "
 
 
 #: IDX type byte → NumPy dtype (big-endian, as the format stores them)
-_IDX_TYPES = {
+_IDX_TYPES: dict[int, np.dtype] = {
     0x08: np.dtype(">u1"), 0x09: np.dtype(">i1"), 0x0B: np.dtype(">i2"),
     0x0C: np.dtype(">i4"), 0x0D: np.dtype(">f4"), 0x0E: np.dtype(">f8"),
 }

@@ -286,7 +286,7 @@ def _build_layer(config: Any) -> Layer:
         raise ValueError(f"the {kind} layer entry lacks {exc}.") from None
 
 
-def _restore_optimizer(entry: Any, arrays: dict[str, np.ndarray], net: Network):
+def _restore_optimizer(entry: Any, arrays: dict[Any, np.ndarray], net: Network):
     if entry is None:
         return None
     opt = _named(optimizers.OPTIMIZERS, entry.get("name"), "optimizer", entry.get("config"))

@@ -101,7 +101,7 @@ class _GlassBase(BaseEstimator):
 
     # -- helpers --------------------------------------------------------------
     def _hidden_sizes(self) -> list[int]:
-        sizes = self.hidden_layer_sizes
+        sizes: Any = self.hidden_layer_sizes
         if isinstance(sizes, numbers.Integral) and not isinstance(sizes, bool):
             sizes = (sizes,)
         try:
@@ -214,7 +214,7 @@ class _GlassBase(BaseEstimator):
         return [layer.W for layer in self.network_.dense_layers]
 
     @property
-    def intercepts_(self) -> list[np.ndarray]:
+    def intercepts_(self) -> list[np.ndarray | None]:
         """b of each layer, (n_units,): views into ``network_.params``."""
         check_is_fitted(self, "network_")
         return [layer.b for layer in self.network_.dense_layers]

@@ -29,7 +29,7 @@ import csv
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -102,6 +102,7 @@ def read_features(path: str | os.PathLike, feature_names: Sequence[str]) -> np.n
             )
         for c, j in enumerate(columns):
             text = fields[j].strip()
+            value: float | None
             try:
                 value = float(text)
             except ValueError:
@@ -339,13 +340,14 @@ def labelled_rows(
             Y = scale_targets(Y, meta)
     else:
         names = list(meta["class_names"])
-        unknown = [c for c in data.class_names if c not in names]
+        class_names = cast(tuple[str, ...], data.class_names)  # a classification table has them
+        unknown = [c for c in class_names if c not in names]
         if unknown:
             raise ValueError(
                 f"{os.fspath(path)}: column {target!r} holds class {unknown[0]!r}, which the "
                 f"model was not trained on; it knows {', '.join(names)}."
             )
-        codes = np.array([names.index(data.class_names[c]) for c in data.y])
+        codes = np.array([names.index(class_names[c]) for c in data.y])
         Y = np.eye(len(names))[codes] if len(names) > 2 else codes.reshape(-1, 1) * 1.0
     return X[:rows], Y[:rows]
 
