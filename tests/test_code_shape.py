@@ -10,8 +10,9 @@
   for the dense engine a learner reads in one sitting (docs/architecture.md).
 
 ``KNOWN_LONG_MODULES`` and ``KNOWN_LONG_FUNCTIONS`` name what was over when this test
-landed; other work is shortening them. They only shrink: an entry that is back within
-the limit fails the test until its line is deleted. Never add to them.
+landed; other work is shortening them. They only shrink: delete an entry once it is
+within the limit (a failure for another reason also names those entries; they alone do
+not fail the test, so that the work shortening them lands on its own). Never add to them.
 """
 
 from __future__ import annotations
@@ -29,7 +30,10 @@ PACKAGE_DIR = ROOT / "src" / "glassnet"
 MAX_MODULE_LINES = 400
 MAX_FUNCTION_CODE = 60
 MAX_ENGINE_CODE = 1500  # the goal (issue 10)
-ENGINE_CODE_CEILING: int | None = 1879  # where the engine was when this test landed
+# The dense engine had 1,879 lines of code when this test landed, with several people
+# changing it at once: the ceiling leaves them room while the engine heads for the
+# goal. Lower it as the engine shrinks; None once the goal is met.
+ENGINE_CODE_CEILING: int | None = 2000
 BEYOND_THE_DENSE_ENGINE: dict[str, str] = {
     "conv.py": "Conv2D, MaxPool2D, Flatten (issue 15), read after the dense engine",
     "recurrent.py": "RNN and LSTM (issue 15), read after the dense engine",
@@ -126,10 +130,11 @@ def shrinking(found: dict[str, int], known: set[str], limit: int, what: str) -> 
         for key, n in sorted(found.items())
         if key not in known
     ]
-    problems += [
-        f"{key} is within {limit} {what} now: delete it from the known list in this test"
-        for key in sorted(known - set(found))
-    ]
+    if problems:
+        problems += [
+            f"{key} is within {limit} {what} now: delete it from the known list in this test"
+            for key in sorted(known - set(found))
+        ]
     return problems
 
 
@@ -214,7 +219,7 @@ def test_a_new_long_module_is_named(limit_test, monkeypatch):
         limit_test()
 
 
-def test_a_new_long_function_is_named_and_a_fixed_one_must_leave_the_list(monkeypatch):
+def test_a_new_long_function_is_named_and_so_are_fixed_ones(monkeypatch):
     body = "def long():\n" + "    x = 1\n" * 61 + "\n\ndef short():\n    return 1\n"
     monkeypatch.setattr("test_code_shape.modules", lambda: iter([("src/glassnet/m.py", body)]))
     monkeypatch.setattr("test_code_shape.KNOWN_LONG_FUNCTIONS", {"src/glassnet/m.py: short"})
@@ -222,3 +227,8 @@ def test_a_new_long_function_is_named_and_a_fixed_one_must_leave_the_list(monkey
         test_no_function_over_60_lines_of_code()
     assert "src/glassnet/m.py: long: 62 lines of code (at most 60)" in str(info.value)
     assert "src/glassnet/m.py: short is within 60 lines of code now: delete it" in str(info.value)
+    short_only = "def short():\n    return 1\n"
+    monkeypatch.setattr(
+        "test_code_shape.modules", lambda: iter([("src/glassnet/m.py", short_only)])
+    )
+    test_no_function_over_60_lines_of_code()  # a fixed entry alone does not fail

@@ -50,8 +50,10 @@ ALLOWED_EXTRAS: dict[tuple[str, str], str] = {
 }
 
 # Violations on main when this test landed, being removed by other work (the
-# engine's restructuring). This list only shrinks: a listed entry that no longer
-# happens fails the test until its line is deleted. Never add to it.
+# engine's restructuring). This list only shrinks: delete an entry once it is fixed
+# (when the test fails for another reason it also names the fixed entries; a fixed
+# entry alone does not fail it, so that the work removing it lands on its own).
+# Never add to it.
 KNOWN_OFFENDERS: set[str] = {
     "src/glassnet/glassbox/gradcheck.py: net._check_X",
     "src/glassnet/glassbox/gradcheck.py: net._check_y",
@@ -387,7 +389,7 @@ def assert_layered(package_dir: Path, root: Path, known: set[str] = frozenset())
     if fixed:
         message.append("Fixed, so delete from KNOWN_OFFENDERS in tests/test_layering.py:")
         message += [f"  {key}" for key in fixed]
-    assert not message, "\n".join(message)
+    assert not new, "\n".join(message)
 
 
 # --- the package itself --------------------------------------------------------------------
@@ -585,9 +587,13 @@ def test_own_underscore_names_and_namedtuple_api_are_fine(tmp_path):
     assert check(make_package(tmp_path, files), tmp_path) == []
 
 
-def test_a_known_offender_that_is_fixed_must_leave_the_list(tmp_path):
-    with pytest.raises(AssertionError, match="delete from KNOWN_OFFENDERS"):
-        assert_layered(make_package(tmp_path, {}), tmp_path, {"src/glassnet/x.py: net._gone"})
+def test_a_known_offender_is_tolerated_and_a_fixed_one_named_for_deletion(tmp_path):
+    gone = {"src/glassnet/x.py: net._gone"}
+    assert_layered(make_package(tmp_path, {}), tmp_path, gone)  # fixed alone: no failure
+    with pytest.raises(
+        AssertionError, match=r"delete from KNOWN_OFFENDERS[^\n]*\n\s*src/glassnet/x.py: net._gone"
+    ):
+        assert_layered(make_package(tmp_path, {"layers.py": "import pandas\n"}), tmp_path, gone)
     message = fails_with(tmp_path, {"glassbox/trace.py": "y = net._check_X\n"})
     known = {"src/glassnet/glassbox/trace.py: net._check_X"}
     assert "net._check_X" in message

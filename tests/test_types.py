@@ -4,9 +4,9 @@ Modules that had errors when the checker came in are listed in pyproject.toml's
 ``[[tool.mypy.overrides]]`` with ``ignore_errors = true``; that list only shrinks.
 """
 
+import re
 import subprocess
 import sys
-import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -39,13 +39,9 @@ def test_mypy_would_see_a_type_error(tmp_path):
 
 
 def test_the_known_offenders_are_modules_that_exist():
-    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["mypy"]
-    ignored = [
-        name
-        for override in config.get("overrides", [])
-        if override.get("ignore_errors")
-        for name in override["module"]
-    ]
+    text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    block = text[text.index("# Known offenders") : text.index("ignore_errors = true")]
+    ignored = re.findall(r'"(glassnet[\w.]*)"', block)
     for name in ignored:
         path = ROOT / "src" / Path(*name.split("."))
         assert path.with_suffix(".py").exists() or (path / "__init__.py").exists(), (
