@@ -48,6 +48,7 @@ KNOWN_LONG_MODULES: set[str] = {
 KNOWN_LONG_FUNCTIONS: set[str] = {
     "src/glassnet/training.py: train",
     "src/glassnet/glassbox/spreadsheet.py: _formulas",
+    "src/glassnet/glassbox/playground/server.py: build_app",
     "src/glassnet/tools/tabular.py: train_table",
     "src/glassnet/glassbox/trace.py: _build_steps",
     "src/glassnet/tools/cli.py: build_parser",
