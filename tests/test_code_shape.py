@@ -41,6 +41,7 @@ BEYOND_THE_DENSE_ENGINE: dict[str, str] = {
 }
 
 KNOWN_LONG_MODULES: set[str] = {
+    "src/glassnet/conv.py",
     "src/glassnet/network.py",
     "src/glassnet/glassbox/trace.py",
     "src/glassnet/tools/cli.py",
