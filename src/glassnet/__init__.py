@@ -24,6 +24,7 @@ from glassnet.conv import Conv2D, Flatten, MaxPool2D
 from glassnet.glassbox import playground  # noqa: E402, I001
 from glassnet.glassbox.doctor import Diagnosis, Finding, doctor
 from glassnet.glassbox.gradcheck import GradcheckReport, gradcheck
+from glassnet.glassbox.live import LivePlot
 from glassnet.glassbox.trace import Step, Trace
 from glassnet.layers import Dense, Dropout, Layer
 from glassnet.network import Network
@@ -46,6 +47,7 @@ __all__ = [
     "GradcheckReport",
     "History",
     "Layer",
+    "LivePlot",
     "LSTM",
     "MaxPool2D",
     "Network",

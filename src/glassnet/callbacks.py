@@ -23,6 +23,7 @@ True
 
 from __future__ import annotations
 
+import importlib.util
 import math
 import sys
 import time
@@ -230,7 +231,12 @@ class ProgressBar(Callback):
         self.done = 0
         self.start = self._last_draw = time.monotonic()
         if self.use_tqdm:
-            from tqdm.auto import tqdm
+            if importlib.util.find_spec("ipywidgets") is None:
+                # tqdm.auto picks its notebook bar in a kernel, which needs ipywidgets
+                # and without them prints "IProgress not found"; the text bar works anywhere
+                from tqdm.std import tqdm
+            else:
+                from tqdm.auto import tqdm
 
             self._bar = tqdm(
                 total=self.epochs, unit="epoch", file=self.stream or sys.stderr, leave=True

@@ -21,6 +21,7 @@ True
 from __future__ import annotations
 
 import copy as copy_module
+import math
 import os
 import warnings
 from collections.abc import Callable, Sequence
@@ -29,13 +30,20 @@ from typing import Any
 import numpy as np
 
 from glassnet import losses as losses_module
+from glassnet import lr_finder, shaped
 from glassnet import metrics as metrics_module
 from glassnet import optimizers as optimizers_module
-from glassnet import shaped
 from glassnet.layers import Dense, Layer, connect
 from glassnet.resources import check_fits
 from glassnet.schedules import Schedule
-from glassnet.training import Callback, History, check_fit_options, hold_out, train
+from glassnet.training import (
+    Callback,
+    History,
+    TrainingDivergedError,
+    check_fit_options,
+    hold_out,
+    train,
+)
 from glassnet.validation import (
     check_positive_float,
     check_positive_int,
@@ -303,6 +311,7 @@ class Network:
         validation_split: float = 0.0,
         weight_decay: float | None = None,
         lr_schedule: Schedule | Callable[[float, int], float] | None = None,
+        doctor: bool = False,
     ) -> History:
         """Train for ``epochs`` epochs, continuing from the current weights.
 
@@ -338,11 +347,16 @@ class Network:
         lr_schedule : a :mod:`glassnet.schedules` schedule (or any
             ``f(lr, epoch) -> float``) that sets the learning rate each epoch.
 
+        doctor : also run the training doctor after training (:meth:`diagnose`) and
+            attach its :class:`~glassnet.glassbox.doctor.Diagnosis` to the returned
+            history as ``history.diagnosis``.
+
         Returns the network's :class:`History`, which grows across ``fit`` calls.
 
         Raises :class:`TrainingDivergedError` if the loss becomes NaN or
         infinite; the weights are then those from the start of the epoch
-        before (the last with a finite loss).
+        before (the last with a finite loss). Its message ends with the training
+        doctor's top finding and its fix.
         """
         epochs = check_positive_int(epochs, "epochs")
         batch_size = check_positive_int(batch_size, "batch_size", allow_none=True)
@@ -370,12 +384,53 @@ class Network:
             Xv = self._check_X(validation_data[0])
             val = (Xv, self._check_y(validation_data[1], Xv.shape[0], loss_obj))
         self.loss, self.optimizer = loss_obj, optimizer_obj
-        return train(
-            self, X, y, epochs=epochs, loss=loss_obj, optimizer=optimizer_obj,
-            batch_size=batch_size, shuffle=bool(shuffle), validation_data=val,
-            metrics=metric_names, callbacks=list(callbacks), verbose=verbose,
-            history=self.history, lr_schedule=lr_schedule,
-        )  # fmt: skip
+        settings = dict(loss=loss_obj, lr=optimizer_obj.lr, optimizer=optimizer_obj.name,
+                        batch_size=batch_size, epochs=epochs, validation_data=val)
+        try:
+            history = train(
+                self, X, y, epochs=epochs, loss=loss_obj, optimizer=optimizer_obj,
+                batch_size=batch_size, shuffle=bool(shuffle), validation_data=val,
+                metrics=metric_names, callbacks=list(callbacks), verbose=verbose,
+                history=self.history, lr_schedule=lr_schedule,
+            )  # fmt: skip
+        except TrainingDivergedError as exc:
+            raise TrainingDivergedError(f"{exc}{self._doctor_says(X, y, settings)}") from None
+        if doctor:
+            history.diagnosis = self.diagnose(X, y, **settings)
+        return history
+
+    def _doctor_says(self, X: np.ndarray, y: np.ndarray, settings: dict[str, Any]) -> str:
+        """The doctor's top finding in one line, for the divergence error (a short,
+        deterministic probe: 20 epochs, no time limit); "" if it cannot say."""
+        try:
+            top = self.diagnose(X, y, **(settings | {"epochs": 20, "max_seconds": math.inf})).top
+        except Exception:  # the error being raised matters more than the doctor's view
+            return ""
+        return f" The training doctor: {top.one_line}" if top is not None else ""
+
+    def diagnose(self, X: Any, y: Any, **settings: Any):
+        """The training doctor on this network: ``gn.doctor(net, X, y, **settings)``
+        (see :func:`glassnet.glassbox.doctor.doctor`); the network is not changed."""
+        from glassnet.glassbox.doctor import doctor
+
+        return doctor(self, X, y, **settings)
+
+    def lr_find(self, X: Any, y: Any, loss: str | losses_module.Loss | None = None,
+                **options: Any) -> lr_finder.LRFinderResult:
+        """The learning-rate range test (fastai's ``lr_find``) on a copy of this network;
+        ``options`` are :func:`glassnet.lr_finder.lr_find`'s (optimizer, batch_size,
+        start_lr, end_lr, num_it, stop_div). Returns the curve and ``suggestion``; this
+        network's weights, optimizer state and generator are exactly as before."""
+        loss_obj = losses_module.get(loss if loss is not None else (self.loss or "mse"))
+        X = self._check_X(X)
+        return lr_finder.lr_find(self, X, self._check_y(y, X.shape[0], loss_obj), loss_obj,
+                                 **options)
+
+    def _repr_html_(self) -> str:
+        """The summary table and loss curve in a notebook (:mod:`glassnet.glassbox.display`)."""
+        from glassnet.glassbox.display import network_html
+
+        return network_html(self)
 
     def save(self, path: str | os.PathLike) -> None:
         """Save the whole network to one file; see :func:`glassnet.tools.saving.save`.

@@ -55,6 +55,8 @@ class History:
         self.val_loss: list[float] = []
         self.lr: list[float] = []
         self.metrics: dict[str, list[float]] = {}
+        #: the training doctor's Diagnosis, when ``fit(..., doctor=True)`` ran it
+        self.diagnosis: Any = None
 
     @property
     def history(self) -> dict[str, list[float]]:
@@ -106,6 +108,12 @@ class History:
 
     def __len__(self) -> int:
         return len(self.loss)
+
+    def _repr_html_(self) -> str:
+        """The last figures and the loss curves in a notebook (glassnet.glassbox.display)."""
+        from glassnet.glassbox.display import history_html
+
+        return history_html(self)
 
     def __repr__(self) -> str:
         last = f", last loss {self.loss[-1]:.6g}" if self.loss else ""

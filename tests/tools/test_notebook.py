@@ -52,6 +52,10 @@ def test_notebook_runs_top_to_bottom(tmp_path, kernel_of_this_python):
     assert "all passed" in text and "FAIL" not in text  # the gradient check
     assert "Error at epoch 900 is 0.01190" in text  # the article's last printed error
     assert "Error at epoch 9000 is" in text  # the moons table
+    # "what went wrong?": the doctor on Amit's 100 hidden units and on Tom's raw inputs
+    assert "constant_predictions" in text and "caused by: saturated_output" in text
+    tables = [o["data"]["text/html"] for o in outputs if "text/html" in o.get("data", {})]
+    assert any("inputs_not_scaled" in t and "saturated_hidden" in t for t in tables)
     images = [o for o in outputs if "image/png" in o.get("data", {})]
     assert len(images) >= 7
     assert not [o for o in outputs if o.output_type == "error"]

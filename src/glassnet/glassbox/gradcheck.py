@@ -88,6 +88,11 @@ class GradcheckReport:
         lines.append("all passed" if self.passed else "SOME TENSORS FAILED")
         return "\n".join(lines)
 
+    def _repr_html_(self) -> str:
+        from glassnet.glassbox.display import gradcheck_html
+
+        return gradcheck_html(self)
+
     def __repr__(self) -> str:
         return (f"GradcheckReport({len(self.checks)} tensors, passed={self.passed}, "
                 f"max_rel_error={self.max_rel_error:.3g})")

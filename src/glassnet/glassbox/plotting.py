@@ -13,7 +13,8 @@ notebook after ``%matplotlib inline``::
 - :func:`loss_curve` — training (and validation) loss per epoch;
 - :func:`decision_boundary` — a 2-D classifier's regions over its data;
 - :func:`network_diagram` — neurons and weights, line width ∝ |w|, colour by sign;
-- :func:`weight_histograms`, :func:`activation_histograms` — one panel per layer.
+- :func:`weight_histograms`, :func:`activation_histograms` — one panel per layer;
+- :func:`lr_find_curve` — the learning-rate finder's loss against the rate.
 """
 
 from __future__ import annotations
@@ -321,3 +322,22 @@ def activation_histograms(net: Network, X: Any, bins: int = 30) -> Figure:
         ax.set_xlabel("activation")
     axes[0].set_ylabel("count")
     return fig
+
+
+def lr_find_curve(result: Any, ax: Any = None) -> Figure:
+    """The learning-rate finder's curve (:meth:`glassnet.Network.lr_find`): the raw and
+    smoothed loss against the learning rate on a log axis, the suggestion marked."""
+    fig = None
+    if ax is None:
+        fig = _figure(figsize=(6, 4), layout="constrained")
+        ax = fig.add_subplot()
+    ax.plot(result.lrs, result.losses, color="C0", alpha=0.35, label="loss")
+    ax.plot(result.lrs, result.smoothed, color="C0", label="smoothed loss")
+    ax.axvline(result.suggestion, color="C3", linestyle="--",
+               label=f"suggestion {result.suggestion:.2g} (steepest fall)")
+    ax.set_xscale("log")
+    ax.set_xlabel("learning rate (log scale)")
+    ax.set_ylabel("loss")
+    ax.set_title("Learning-rate finder")
+    ax.legend(fontsize=8)
+    return fig if fig is not None else ax.figure

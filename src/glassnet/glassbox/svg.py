@@ -70,9 +70,11 @@ def network_svg(trace, width: int = 520, height: int = 260) -> tuple[str, str]:
             f'class="network" role="img">{"".join(parts)}</svg>'), note
 
 
-def loss_svg(losses: Sequence[float], label: str, width: int = 520, height: int = 220) -> str:
+def loss_svg(losses: Sequence[float], label: str, width: int = 520, height: int = 220,
+             epochs: int | None = None) -> str:
     """A polyline of the loss per epoch, its first and last values and ``label`` written
-    on it. The values are embedded as ``data-losses`` (JSON), exactly as plotted."""
+    on it. The values are embedded as ``data-losses`` (JSON), exactly as plotted.
+    ``epochs``: how many epochs evenly spaced ``losses`` stand for (default: their count)."""
     losses = np.asarray(losses, dtype=float)
     if losses.size < 2:
         return ('<p class="note">No loss curve yet: <code>net.fit(...)</code> records the '
@@ -92,7 +94,7 @@ def loss_svg(losses: Sequence[float], label: str, width: int = 520, height: int 
         f'<text x="46" y="{height - 30}" font-size="10" text-anchor="end">{lo:.6g}</text>'
         f'<text x="56" y="28" font-size="10">{html.escape(label)}</text>'
         f'<text x="{width / 2:.0f}" y="{height - 8}" font-size="11" text-anchor="middle">'
-        f"epoch (1 … {losses.size})</text></svg>")
+        f"epoch (1 … {epochs or losses.size})</text></svg>")
 
 
 def png(rgb: np.ndarray) -> bytes:

@@ -214,10 +214,19 @@ class Trace:
 
         return render_text(self, width=width, decimals=decimals, max_rows=max_rows)
 
-    def to_html(self, path, **kwargs) -> str:
-        """Write the standalone HTML report (see :func:`glassnet.glassbox.report.write_html`)."""
-        from glassnet.glassbox.report import write_html
+    def _repr_html_(self) -> str:
+        from glassnet.glassbox.display import trace_html
 
+        return trace_html(self)
+
+    def to_html(self, path=None, **kwargs) -> str:
+        """Write the standalone HTML report to ``path`` and return the path (see
+        :func:`glassnet.glassbox.report.write_html`); without a path, return the
+        report's HTML as a string."""
+        from glassnet.glassbox.report import render_html, write_html
+
+        if path is None:
+            return render_html(self, **kwargs)
         return write_html(self, path, **kwargs)
 
     def to_xlsx(self, path) -> str:

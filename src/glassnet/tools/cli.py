@@ -1,8 +1,8 @@
 """The ``glassnet`` command line (also ``python -m glassnet``).
 
 Subcommands: ``train``, ``predict``, ``evaluate``, ``explain``, ``gradcheck``,
-``export``, ``demo``, ``playground``; ``glassnet COMMAND --help`` shows each one's options and
-examples. Exit status: 0 on success, 2 on bad input, with one line on stderr
+``export``, ``demo``, ``playground``, ``doctor``; ``glassnet COMMAND --help`` shows each
+one's options and examples. Exit status: 0 on success, 2 on bad input, with one line on stderr
 saying what was wrong (which file, line and column, what was expected) and
 never a traceback. Every output file is written atomically: to a temporary
 file beside it, renamed only when complete, so a failure leaves no partial file.
@@ -20,7 +20,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from glassnet import activations, losses, optimizers
-from glassnet.tools import demos, tabular
+from glassnet.tools import demos, doctor_command, tabular
 from glassnet.training import TrainingDivergedError
 
 EXIT_USAGE = 2
@@ -221,6 +221,7 @@ def build_parser() -> argparse.ArgumentParser:
                       help="where to write the HTML report (default: glassnet-<name>.html)")
     demo.add_argument("--no-report", action="store_true", help="write no HTML report")
     _add_playground(commands)
+    _add_doctor(commands)
     return parser
 
 
@@ -243,6 +244,10 @@ def _add_playground(commands) -> None:
     playground.add_argument("--allow-remote", action="store_true",
                             help="allow a --host other machines can reach")
     playground.add_argument("--no-browser", action="store_true", help="do not open a browser")
+
+
+def _add_doctor(commands) -> None:
+    doctor_command.add_doctor(commands)  # glassnet doctor: its body is in doctor_command
 
 
 # -- output ----------------------------------------------------------------------
@@ -333,6 +338,7 @@ def cmd_train(args) -> None:
     print(_table(rows))
     for note in report.notes:
         print(f"note: {note}")
+    print(doctor_command.summary_line(net, args.data, args.target, args.batch_size))
 
 
 def cmd_predict(args) -> None:
@@ -437,6 +443,7 @@ COMMANDS = {
     "export": cmd_export,
     "demo": cmd_demo,
     "playground": cmd_playground,
+    "doctor": doctor_command.run_doctor,
 }
 
 

@@ -124,6 +124,11 @@ class Diagnosis:
     def __str__(self) -> str:
         return self.to_text()
 
+    def _repr_html_(self) -> str:
+        from glassnet.glassbox.display import diagnosis_html
+
+        return diagnosis_html(self)
+
     def __repr__(self) -> str:
         return f"Diagnosis({', '.join(f'{f.code}:{f.severity}' for f in self.findings)})"
 
