@@ -68,7 +68,8 @@ def test_it_stops_when_the_smoothed_loss_passes_four_times_its_best():
 def test_the_suggestion_is_where_the_loss_falls_fastest_and_trains_well():
     found = regression_net().lr_find(X, y, loss="mse")
     assert found.lrs[0] < found.suggestion < found.lrs[-1]
-    assert found.lr_min == pytest.approx(found.lrs[int(np.nanargmin(found.smoothed))] / 10)
+    kept = found.smoothed[10:-5]  # fastai reads the curve without its ends
+    assert found.lr_min == pytest.approx(found.lrs[10 + int(np.nanargmin(kept))] / 10)
     net = regression_net()
     hist = net.fit(X, y, epochs=100, loss="mse", lr=found.suggestion)
     assert hist.loss[-1] < 0.1 * hist.loss[0]

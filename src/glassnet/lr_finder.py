@@ -80,8 +80,14 @@ def _batches(n: int, batch_size: int | None, rng: np.random.Generator):
             yield order[start : start + batch_size]
 
 
-def suggestions(lrs: list[float], smoothed: list[float]) -> tuple[float, float]:
-    """fastai's "steep" (most negative d s / d log lr) and "minimum" (argmin s / 10) rates."""
+def suggestions(lrs: list[float], smoothed: list[float], num_it: int | None = None
+                ) -> tuple[float, float]:
+    """fastai's "steep" (most negative d s / d log lr) and "minimum" (argmin s / 10) rates,
+    read as fastai reads them: without the first ``num_it // 10`` steps (a smoothed loss
+    still settling) and the last 5 (the divergence), when enough steps remain."""
+    skip = (num_it or len(lrs)) // 10
+    if len(lrs) - skip - 5 >= 5:
+        lrs, smoothed = lrs[skip:-5], smoothed[skip:-5]
     s = np.asarray(smoothed, dtype=float)
     finite = np.isfinite(s)
     lr = np.asarray(lrs, dtype=float)[finite]
@@ -135,5 +141,5 @@ def lr_find(
             if stop_div and (not math.isfinite(smooth) or smooth > DIVERGENCE * best):
                 result.stopped_early = i < num_it - 1
                 break
-    result.suggestion, result.lr_min = suggestions(result.lrs, result.smoothed)
+    result.suggestion, result.lr_min = suggestions(result.lrs, result.smoothed, num_it)
     return result
