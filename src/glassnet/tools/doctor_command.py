@@ -88,8 +88,12 @@ def run_doctor(args) -> int:
 
 
 def summary_line(net, data: str, target: str, batch_size: int | None = None) -> str:
-    """One line for ``glassnet train``'s summary: the top finding with its fix."""
-    top = diagnose_file(net, data, target, batch_size).top
+    """One line for ``glassnet train``'s summary: the top finding with its fix. The model
+    is already trained and saved, so a doctor that cannot run says so and no more."""
+    try:
+        top = diagnose_file(net, data, target, batch_size).top
+    except (ValueError, TypeError, MemoryError) as exc:
+        return f"doctor: not run ({' '.join(str(exc).split())})"
     if top is None or top.severity == "info":
         return "doctor: nothing wrong found (glassnet doctor MODEL DATA shows the details)"
     return f"doctor: {top.one_line}"
