@@ -34,10 +34,12 @@ from typing import Any
 
 import numpy as np
 
+from glassnet import activations, shaped
 from glassnet import network as network_module
 from glassnet._files import atomic_write
-from glassnet.layers import Dense, Dropout
 from glassnet.network import Network
+from glassnet.recurrent import LSTM
+from glassnet.tools import export_shaped
 from glassnet.tools.saving import load
 
 _TEMPLATE = '''\
@@ -72,8 +74,13 @@ FEATURE_MEAN = {feature_mean!r}
 FEATURE_SCALE = {feature_scale!r}
 TARGET_MEAN = {target_mean!r}
 TARGET_SCALE = {target_scale!r}
-#: (type, activation, activation config, n_inputs, n_units, use_bias) per layer
+#: (type, activation, activation config, n_inputs, n_units, use_bias, options) per layer;
+#: options["params"] lists the layer's parameters (name, shape) in storage order
 LAYERS = {layers!r}
+#: axes of one sample the first layer reads (1: rows of features; None: any)
+SAMPLE_RANK = {sample_rank!r}
+#: one sample's shape, for the rows of a CSV file (None: each row is one sample's features)
+INPUT_SHAPE = {input_shape!r}
 
 {weights_source}
 
@@ -83,59 +90,78 @@ LAYERS = {layers!r}
 
 
 def _build():
-    """Views W, b into the flat parameter vector, in glassnet's storage order."""
+    """Views of each layer's parameters into the flat vector, in glassnet's storage order."""
     params = _load_params()
     built, offset = [], 0
-    for kind, name, config, n_in, n_out, use_bias in LAYERS:
-        if kind != "Dense":
-            continue  # Dropout is the identity when predicting
-        W = params[offset : offset + n_in * n_out].reshape(n_in, n_out)
-        offset += n_in * n_out
-        b = None
-        if use_bias:
-            b = params[offset : offset + n_out]
-            offset += n_out
-        built.append((W, b, ACTIVATIONS[name](**config)))
+    for kind, name, config, n_in, n_out, use_bias, options in LAYERS:
+        weights = {{}}
+        for key, shape in options["params"]:
+            size = int(np.prod(shape))
+            weights[key] = params[offset : offset + size].reshape(shape)
+            offset += size
+        activation = None if name is None else ACTIVATIONS[name](**config)
+        built.append((kind, weights, activation, options))
     return built
 
+
+def _dense(x, weights, activation, options):
+    z = x @ weights["W"]
+    if "b" in weights:
+        z += weights["b"]
+    return activation.forward(z)
+
+
+def _identity(x, weights, activation, options):
+    return x  # Dropout is the identity when predicting
+
+
+FORWARD = {{"Dense": _dense, "Dropout": _identity}}
+
+{shaped_source}
 
 _LAYERS = _build()
 
 
 def _forward(x):
-    for W, b, activation in _LAYERS:
-        z = x @ W
-        if b is not None:
-            z += b
-        x = activation.forward(z)
+    for kind, weights, activation, options in _LAYERS:
+        x = FORWARD[kind](x, weights, activation, options)
     return x
+
+
+{shapes_source}
 
 
 def predict(X):
     """Network outputs for raw features X (n_samples, {n_inputs}): (n_samples, {n_outputs})."""
     X = np.asarray(X, dtype=np.float64)
-    if X.ndim == 1 and N_INPUTS == 1:
-        X = X.reshape(-1, 1)
-    if X.ndim != 2 or X.shape[1] != N_INPUTS:
-        raise ValueError(f"X must have shape (n_samples, {{N_INPUTS}}), but has {{X.shape}}.")
+    if SAMPLE_RANK == 1:
+        if X.ndim == 1 and N_INPUTS == 1:
+            X = X.reshape(-1, 1)
+        if X.ndim != 2 or X.shape[1] != N_INPUTS:
+            raise ValueError(f"X must have shape (n_samples, {{N_INPUTS}}), but has {{X.shape}}.")
+    shapes = _sample_shapes(X)
     bad = ~np.isfinite(X)
     if bad.any():
-        row, col = np.argwhere(bad)[0]
+        where = np.argwhere(bad)[0]
+        place = (
+            f"row {{where[0] + 1}}, column {{where[1] + 1}}" if X.ndim == 2
+            else f"sample {{where[0] + 1}}, index {{tuple(int(i) for i in where[1:])}}"
+        )
         raise ValueError(
-            f"every feature must be a finite number, but row {{row + 1}}, column {{col + 1}} "
-            f"holds {{X[row, col]}} ({{int(bad.sum())}} such value(s) in all)."
+            f"every feature must be a finite number, but {{place}} holds {{X[tuple(where)]}} "
+            f"({{int(bad.sum())}} such value(s) in all)."
         )
     if FEATURE_MEAN is not None:
         X = (X - np.asarray(FEATURE_MEAN, dtype=np.float64)) / np.asarray(
             FEATURE_SCALE, dtype=np.float64
         )
     X = X.astype(DTYPE, copy=False)
-    widest = max(n_out for *_, n_out, _ in LAYERS)
+    widest = max(int(np.prod(shape)) for shape in shapes)
     chunk_rows = max(1, CHUNK_BYTES // (widest * np.dtype(DTYPE).itemsize))
     if X.shape[0] <= chunk_rows:
         out = _forward(X).copy()
     else:
-        out = np.empty((X.shape[0], {n_outputs}), dtype=DTYPE)
+        out = np.empty((X.shape[0], *shapes[-1]), dtype=DTYPE)
         for start in range(0, X.shape[0], chunk_rows):
             out[start : start + chunk_rows] = _forward(X[start : start + chunk_rows])
     if TARGET_MEAN is not None:
@@ -148,6 +174,8 @@ def predict(X):
 def predict_labels(X):
     """Class names (or indices): argmax over the outputs, or output >= 0.5 for one output."""
     outputs = predict(X)
+    if outputs.ndim != 2:
+        raise ValueError(f"labels need one row of outputs per sample, not {{outputs.shape}}.")
     index = (outputs[:, 0] >= 0.5).astype(int) if outputs.shape[1] == 1 else outputs.argmax(1)
     return index if CLASS_NAMES is None else np.asarray(CLASS_NAMES)[index]
 
@@ -165,7 +193,20 @@ def _read_csv(path):
                 raise SystemExit(f"{{path}}: missing feature column(s) {{missing}}")
             columns = [header.index(n) for n in FEATURE_NAMES]
             rows = [[row[i] for i in columns] for row in rows]
-    return np.array(rows, dtype=np.float64)
+    X = np.array(rows, dtype=np.float64)
+    if SAMPLE_RANK != 1:  # N-D samples: each row holds one sample in C order
+        if INPUT_SHAPE is None:
+            raise SystemExit(
+                f"{{path}}: this network reads N-D samples and was exported without "
+                f"input_shape, so CSV rows cannot be read; use predict(X) from Python."
+            )
+        if X.ndim != 2 or X.shape[1] != int(np.prod(INPUT_SHAPE)):
+            raise SystemExit(
+                f"{{path}}: each row must hold {{int(np.prod(INPUT_SHAPE))}} values (one "
+                f"sample of shape {{tuple(INPUT_SHAPE)}}), but the file has {{X.shape}}."
+            )
+        X = X.reshape(X.shape[0], *INPUT_SHAPE)
+    return X
 
 
 def _output_names(n_outputs):
@@ -186,6 +227,7 @@ def main(argv):
             rows = [[TARGET_NAME or "prediction"]] + [[label] for label in predict_labels(X)]
         else:
             outputs = predict(X)
+            outputs = outputs.reshape(outputs.shape[0], -1)  # N-D outputs: C order per row
             rows = [_output_names(outputs.shape[1])]
             rows += [[repr(float(v)) for v in row] for row in outputs]
     except ValueError as exc:  # a cell that is not a finite number
@@ -232,24 +274,6 @@ def _activation_source(activation: Any) -> str:
     )
 
 
-def _layer_rows(net: Network) -> list[tuple]:
-    rows: list[tuple] = []
-    for layer in net.layers:
-        if isinstance(layer, Dense):
-            act = layer.activation
-            rows.append(
-                ("Dense", act.name, act.get_config(), layer.n_inputs, layer.n_units, layer.use_bias)
-            )
-        elif isinstance(layer, Dropout):
-            rows.append(("Dropout", None, {}, layer.n_inputs, layer.n_units, False))
-        else:
-            raise TypeError(
-                f"export_script knows Dense and Dropout layers, but the network has "
-                f"{type(layer).__name__}."
-            )
-    return rows
-
-
 def _floats(values: Any, name: str, n: int) -> list[float] | None:
     if values is None:
         return None
@@ -263,18 +287,38 @@ def _floats(values: Any, name: str, n: int) -> list[float] | None:
 
 
 def export_script(
-    net_or_path: Network | str | os.PathLike, path: str | os.PathLike, *, embed: bool = True
+    net_or_path: Network | str | os.PathLike, path: str | os.PathLike, *, embed: bool = True,
+    input_shape: tuple[int, ...] | None = None,
 ) -> str:
     """Write a standalone NumPy-only ``predict.py`` for a network or a saved model file.
 
     ``embed=True`` puts the weights in the script as base64; ``embed=False``
     writes them to ``<script stem>.npz`` beside it. Both files are written
-    atomically. Returns the script's path.
+    atomically. Returns the script's path. For a network on N-D samples
+    (Conv2D, MaxPool2D, Flatten, RNN, LSTM), ``input_shape`` — one sample's
+    shape, such as (1, 8, 8) — lets the script's command line read each CSV row
+    as one sample in C order; ``predict(X)`` takes N-D arrays either way.
     """
     net = net_or_path if isinstance(net_or_path, Network) else load(net_or_path)
     from glassnet._version import __version__
 
+    rows = [export_shaped.layer_row(layer) for layer in net.layers]
     metadata = getattr(net, "metadata", {}) or {}
+    is_shaped = shaped.is_shaped(net.layers)
+    if input_shape is not None:
+        if not is_shaped:
+            raise ValueError(
+                f"input_shape is for networks on N-D samples; this one reads rows of "
+                f"{net.n_inputs} feature(s), so leave input_shape out."
+            )
+        input_shape = tuple(int(s) for s in input_shape)
+        shaped.propagate(net.layers, input_shape)  # a sentence if the layers cannot take it
+    if is_shaped and any(key in metadata for key in ("feature_mean", "target_mean")):
+        raise ValueError(
+            "export_script applies metadata feature/target scaling to networks on rows of "
+            "features only; this network reads N-D samples. Scale the data before predict "
+            "and drop feature_mean/target_mean from net.metadata."
+        )
     scaled = "feature_mean" in metadata and "feature_scale" in metadata
     targets_scaled = "target_mean" in metadata and "target_scale" in metadata
     buffer = io.BytesIO()
@@ -290,7 +334,10 @@ def export_script(
             f.write(buffer.getvalue())
         weights_source = _BESIDE.format(filename=weights_file)
 
-    used = {layer.activation.name: layer.activation for layer in net.dense_layers}
+    used = {layer.activation.name: layer.activation
+            for layer in net.layers if hasattr(layer, "activation")}
+    if any(isinstance(layer, LSTM) for layer in net.layers):  # its gates: σ and tanh
+        used.setdefault("sigmoid", activations.Sigmoid())
     table = ", ".join(f"{name!r}: {type(act).__name__}" for name, act in used.items())
     activation_source = "\n\n".join(_activation_source(act) for act in used.values())
     activation_source += f"\n\n\nACTIVATIONS = {{{table}}}"
@@ -298,7 +345,8 @@ def export_script(
     feature_names = metadata.get("feature_names")
     text = _TEMPLATE.format(
         version=__version__,
-        widths=" → ".join([str(net.n_inputs)] + [str(layer.n_units) for layer in net.layers]),
+        widths=" → ".join(repr(layer) for layer in net.layers) if is_shaped
+        else " → ".join([str(net.n_inputs)] + [str(layer.n_units) for layer in net.layers]),
         dtype=net.dtype.name,
         n_inputs=net.n_inputs,
         n_outputs=net.n_outputs,
@@ -315,7 +363,11 @@ def export_script(
         if targets_scaled else None,
         target_scale=_floats(metadata.get("target_scale"), "target_scale", net.n_outputs)
         if targets_scaled else None,
-        layers=_layer_rows(net),
+        layers=rows,
+        sample_rank=shaped.input_rank(net.layers[0]),
+        input_shape=input_shape,
+        shaped_source=export_shaped.shaped_source() if is_shaped else "",
+        shapes_source=export_shaped.SHAPES_SOURCE,
         weights_source=weights_source,
         activation_source=activation_source,
     )
