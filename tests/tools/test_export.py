@@ -184,3 +184,150 @@ def test_script_piped_into_head_ends_quietly(numpy_only, tmp_path):
                             cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert result.stdout.splitlines()[0] == "output_0" and len(result.stdout.splitlines()) == 2
     assert result.stderr == ""
+
+
+# -- networks on N-D samples: Conv2D, MaxPool2D, Flatten, RNN, LSTM ---------------------
+_STDLIB_AND_NUMPY = {"base64", "csv", "io", "os", "sys", "numpy", "numpy.lib.stride_tricks"}
+
+
+def _imports(text):
+    code = text.split('"""', 2)[2]  # after the docstring (which shows `from predict import`)
+    return set(re.findall(r"^\s*(?:import|from)\s+([\w.]+)", code, re.MULTILINE))
+
+
+def _cnn(dtype):
+    return gn.Network(
+        [
+            gn.Conv2D(1, 3, 3, padding="same", activation="relu"),
+            gn.MaxPool2D(2),
+            gn.Conv2D(3, 2, (2, 3), stride=(1, 2), padding=1, activation="tanh", use_bias=False),
+            gn.MaxPool2D(2, stride=1),
+            gn.Flatten(),
+            gn.Dropout(0.2),
+            gn.Dense(8, 3, activation="softmax"),
+        ],
+        seed=3,
+        dtype=dtype,
+    )
+
+
+def _images(n=60, seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, 1, 8, 8))
+    labels = (X[:, 0, :4].mean(axis=(1, 2)) > 0).astype(int) + (X[:, 0, :, :2].sum((1, 2)) > 1)
+    return X, labels
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_cnn_script_reproduces_predict_bit_for_bit(numpy_only, tmp_path, monkeypatch, dtype):
+    # 2,000 bytes: a few images per chunk, so predict and the script both work in pieces
+    monkeypatch.setattr(network_module, "PREDICT_CHUNK_BYTES", 2_000)
+    X, labels = _images()
+    net = _cnn(dtype)
+    net.fit(X, labels, epochs=2, lr=0.01, optimizer="adam", loss="categorical_crossentropy",
+            batch_size=16)
+    text = Path(gn.export_script(net, tmp_path / "predict.py")).read_text()
+    assert _imports(text) <= _STDLIB_AND_NUMPY
+    for rows in (X, X[:1], X[:7]):
+        got = _predict_in_subprocess(numpy_only, tmp_path, rows)
+        expected = net.predict(rows)
+        assert got.dtype == expected.dtype and got.shape == expected.shape == (len(rows), 3)
+        assert got.tobytes() == expected.tobytes()
+    # another image size runs too (the shapes follow the data, as in the engine)
+    big = np.random.default_rng(1).normal(size=(3, 1, 10, 10))
+    net2 = gn.Network([gn.Conv2D(1, 2, 3, activation="elu"), gn.MaxPool2D(3)], seed=0,
+                      dtype=dtype)
+    gn.export_script(net2, tmp_path / "predict.py")
+    got = _predict_in_subprocess(numpy_only, tmp_path, big)
+    assert got.shape == (3, 2, 2, 2) and got.tobytes() == net2.predict(big).tobytes()
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_rnn_and_lstm_scripts_reproduce_predict_bit_for_bit(numpy_only, tmp_path, monkeypatch,
+                                                            dtype):
+    monkeypatch.setattr(network_module, "PREDICT_CHUNK_BYTES", 1_000)
+    rng = np.random.default_rng(4)
+    X = rng.normal(size=(40, 6, 3))
+    y = X[:, :, 0].sum(axis=1, keepdims=True)
+    nets = [
+        gn.Network([gn.LSTM(3, 5, return_sequences=True), gn.RNN(5, 4, activation="relu"),
+                    gn.Dense(4, 1, activation="linear")], seed=5, dtype=dtype),
+        gn.Network([gn.RNN(3, 4, return_sequences=True), gn.LSTM(4, 2, return_sequences=True)],
+                   seed=6, dtype=dtype),
+    ]
+    nets[0].fit(X, y, epochs=2, lr=0.01, optimizer="adam", loss="mse", batch_size=8)
+    for net in nets:
+        text = Path(gn.export_script(net, tmp_path / "predict.py")).read_text()
+        assert _imports(text) <= _STDLIB_AND_NUMPY
+        for rows in (X, X[:1]):
+            got = _predict_in_subprocess(numpy_only, tmp_path, rows)
+            expected = net.predict(rows)
+            assert got.dtype == expected.dtype and got.shape == expected.shape
+            assert got.tobytes() == expected.tobytes()
+
+
+def test_cnn_command_line_reads_rows_of_input_shape(numpy_only, tmp_path):
+    X, _ = _images(12, seed=2)
+    net = _cnn("float64")
+    net.metadata = {"class_names": ["a", "b", "c"]}
+    gn.export_script(net, tmp_path / "predict.py", input_shape=(1, 8, 8))
+    lines = [",".join(f"p{k}" for k in range(64))]
+    lines += [",".join(repr(float(v)) for v in row) for row in X.reshape(12, -1)]
+    (tmp_path / "images.csv").write_text("\n".join(lines) + "\n")
+    printed = numpy_only(["predict.py", "images.csv"], tmp_path).splitlines()
+    assert printed == ["prediction", *np.array(["a", "b", "c"])[net.predict(X).argmax(1)]]
+    printed = numpy_only(["predict.py", "images.csv", "--outputs"], tmp_path).splitlines()
+    assert printed[0] == "P(a),P(b),P(c)"
+    got = np.array([[float(v) for v in line.split(",")] for line in printed[1:]])
+    assert got.tobytes() == net.predict(X).tobytes()
+    # a row of the wrong length: one line naming the file and the expected size
+    (tmp_path / "short.csv").write_text("1,2,3\n")
+    result = subprocess.run([sys.executable, "-I", "predict.py", "short.csv"], cwd=tmp_path,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "short.csv: each row must hold 64 values" in result.stderr
+
+
+def test_shaped_script_checks_its_input_in_sentences(numpy_only, tmp_path):
+    gn.export_script(_cnn("float64"), tmp_path / "predict.py")  # no input_shape
+    code = """
+import numpy as np, predict
+for X in (np.zeros((2, 8, 8)), np.zeros((2, 3, 8, 8)), np.zeros((2, 1, 2, 2))):
+    try:
+        predict.predict(X)
+    except ValueError as exc:
+        print(exc)
+X = np.zeros((3, 1, 8, 8)); X[1, 0, 3, 4] = np.inf
+try:
+    predict.predict(X)
+except ValueError as exc:
+    print(exc)
+"""
+    printed = numpy_only(["-c", code], tmp_path).splitlines()
+    assert printed[0] == "X must be 4-D, samples on the first axis, but has shape (2, 8, 8)."
+    assert printed[1].startswith("Layer 1 (Conv2D) expects (N, C, H, W) with C = 1")
+    assert printed[2] == ("Layer 4 (MaxPool2D) has 2x2 windows, larger than its input (2, 2, 1) "
+                          "per sample (X: (2, 1, 2, 2)).")
+    assert "sample 2, index (0, 3, 4) holds inf (1 such value(s) in all)" in printed[3]
+    (tmp_path / "rows.csv").write_text("1,2\n")
+    result = subprocess.run([sys.executable, "-I", "predict.py", "rows.csv"], cwd=tmp_path,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1 and "exported without input_shape" in result.stderr
+
+
+def test_export_refuses_what_the_script_cannot_do(tmp_path):
+    net = _cnn("float64")
+    with pytest.raises(ValueError, match="Layer 1: .*C = 1"):
+        gn.export_script(net, tmp_path / "predict.py", input_shape=(2, 8, 8))
+    with pytest.raises(ValueError, match="leave input_shape out"):
+        gn.export_script(gn.Network([gn.Dense(2, 1)]), tmp_path / "p.py", input_shape=(2,))
+    net.metadata = {"feature_mean": [0.0], "feature_scale": [1.0]}
+    with pytest.raises(ValueError, match="N-D samples"):
+        gn.export_script(net, tmp_path / "predict.py")
+
+    class Odd(gn.Dropout):
+        pass
+
+    with pytest.raises(TypeError, match="knows Dense, Dropout, Conv2D.*but the network has Odd"):
+        gn.export_script(gn.Network([gn.Dense(2, 2), Odd(0.1)]), tmp_path / "predict.py")
+    assert os.listdir(tmp_path) == []
