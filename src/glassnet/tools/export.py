@@ -286,6 +286,39 @@ def _floats(values: Any, name: str, n: int) -> list[float] | None:
     return values
 
 
+def _checked_input_shape(net: Network, input_shape: Any, metadata: dict) -> tuple | None:
+    """``input_shape`` as a tuple the layers can take; refuses what the script cannot do."""
+    is_shaped = shaped.is_shaped(net.layers)
+    if is_shaped and any(key in metadata for key in ("feature_mean", "target_mean")):
+        raise ValueError(
+            "export_script applies metadata feature/target scaling to networks on rows of "
+            "features only; this network reads N-D samples. Scale the data before predict "
+            "and drop feature_mean/target_mean from net.metadata."
+        )
+    if input_shape is None:
+        return None
+    if not is_shaped:
+        raise ValueError(
+            f"input_shape is for networks on N-D samples; this one reads rows of "
+            f"{net.n_inputs} feature(s), so leave input_shape out."
+        )
+    input_shape = tuple(int(s) for s in input_shape)
+    shaped.propagate(net.layers, input_shape)  # a sentence if the layers cannot take it
+    return input_shape
+
+
+def _activations_source(net: Network) -> str:
+    """The classes of the activations the layers use (and σ for an LSTM's gates), and
+    the ``ACTIVATIONS`` table naming them."""
+    used = {layer.activation.name: layer.activation
+            for layer in net.layers if hasattr(layer, "activation")}
+    if any(isinstance(layer, LSTM) for layer in net.layers):  # its gates: σ and tanh
+        used.setdefault("sigmoid", activations.Sigmoid())
+    table = ", ".join(f"{name!r}: {type(act).__name__}" for name, act in used.items())
+    source = "\n\n".join(_activation_source(act) for act in used.values())
+    return source + f"\n\n\nACTIVATIONS = {{{table}}}"
+
+
 def export_script(
     net_or_path: Network | str | os.PathLike, path: str | os.PathLike, *, embed: bool = True,
     input_shape: tuple[int, ...] | None = None,
@@ -305,20 +338,7 @@ def export_script(
     rows = [export_shaped.layer_row(layer) for layer in net.layers]
     metadata = getattr(net, "metadata", {}) or {}
     is_shaped = shaped.is_shaped(net.layers)
-    if input_shape is not None:
-        if not is_shaped:
-            raise ValueError(
-                f"input_shape is for networks on N-D samples; this one reads rows of "
-                f"{net.n_inputs} feature(s), so leave input_shape out."
-            )
-        input_shape = tuple(int(s) for s in input_shape)
-        shaped.propagate(net.layers, input_shape)  # a sentence if the layers cannot take it
-    if is_shaped and any(key in metadata for key in ("feature_mean", "target_mean")):
-        raise ValueError(
-            "export_script applies metadata feature/target scaling to networks on rows of "
-            "features only; this network reads N-D samples. Scale the data before predict "
-            "and drop feature_mean/target_mean from net.metadata."
-        )
+    input_shape = _checked_input_shape(net, input_shape, metadata)
     scaled = "feature_mean" in metadata and "feature_scale" in metadata
     targets_scaled = "target_mean" in metadata and "target_scale" in metadata
     buffer = io.BytesIO()
@@ -334,13 +354,7 @@ def export_script(
             f.write(buffer.getvalue())
         weights_source = _BESIDE.format(filename=weights_file)
 
-    used = {layer.activation.name: layer.activation
-            for layer in net.layers if hasattr(layer, "activation")}
-    if any(isinstance(layer, LSTM) for layer in net.layers):  # its gates: σ and tanh
-        used.setdefault("sigmoid", activations.Sigmoid())
-    table = ", ".join(f"{name!r}: {type(act).__name__}" for name, act in used.items())
-    activation_source = "\n\n".join(_activation_source(act) for act in used.values())
-    activation_source += f"\n\n\nACTIVATIONS = {{{table}}}"
+    activation_source = _activations_source(net)
     class_names = metadata.get("class_names")
     feature_names = metadata.get("feature_names")
     text = _TEMPLATE.format(
