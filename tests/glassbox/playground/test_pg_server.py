@@ -15,6 +15,7 @@ from pg_server_helpers import SEED, api_state, control, request, running
 from websockets.exceptions import InvalidStatus
 from websockets.sync.client import connect
 
+import glassnet as gn
 from glassnet.glassbox import playground
 from glassnet.glassbox.playground.launch import Server, allowed_hosts
 from glassnet.glassbox.playground.session import Session
@@ -63,6 +64,19 @@ def test_link_endpoint_plugs_in_the_numbers_of_the_last_update(server):
     _, _, text = request(server, "/api/bias?layer=2&j=0")
     bias = json.loads(text)
     assert bias["bias"] == state["layers"][2]["b"][0] == bias["update"]["b_after"]
+
+
+def test_the_network_downloads_as_a_gnet_file(server, tmp_path):
+    state = control(server, action="step")
+    status, headers, _ = request(server, "/api/export.gnet")
+    assert status == 200 and "playground-epoch-1.gnet" in headers["content-disposition"]
+    with urllib.request.urlopen(f"http://127.0.0.1:{server.port}/api/export.gnet") as response:
+        (tmp_path / "net.gnet").write_bytes(response.read())
+    net = gn.load(tmp_path / "net.gnet")
+    for mine, layer in zip(state["layers"], net.layers):
+        np.testing.assert_array_equal(mine["W"], layer.W)
+        np.testing.assert_array_equal(mine["b"], layer.b)
+        assert layer.activation.name == mine["activation"]
 
 
 def test_bad_controls_are_sentences_and_change_nothing(server):

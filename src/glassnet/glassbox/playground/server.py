@@ -8,6 +8,7 @@ Routes:
 - ``GET /api/link?layer=k&i=i&j=j``, ``GET /api/bias?layer=k&j=j``: a weight or a
   bias and its last update, numbers plugged in; ``GET /api/neuron?node=k:j``: a
   neuron's z, a and δ;
+- ``GET /api/export.gnet``: the network as it is now, a glassnet model file;
 - ``POST /api/control``: one control (JSON, as :meth:`.Session.control` takes it);
 - ``WS /ws``: the training stream: a ``config`` message when the data or the
   network's shape changes, ``frame`` messages (at most ``FPS`` a second) while
@@ -27,6 +28,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import tempfile
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -183,6 +185,16 @@ def build_app(session: Session, hosts: Iterable[str] | None) -> Starlette:
         except (KeyError, ValueError) as exc:
             return JSONResponse({"error": _sentence(exc)}, status_code=400)
 
+    async def export(request: Request) -> Response:
+        """The network as it is now, as a ``.gnet`` file (``Network.save``: JSON + arrays)."""
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "playground.gnet"
+            hub.session.pg.network.save(path)
+            data = path.read_bytes()
+        name = f"playground-epoch-{hub.session.pg.epoch}.gnet"
+        return Response(data, media_type="application/zip",
+                        headers={"content-disposition": f'attachment; filename="{name}"'})
+
     async def control(request: Request) -> Response:
         try:
             message = await request.json()
@@ -222,6 +234,7 @@ def build_app(session: Session, hosts: Iterable[str] | None) -> Starlette:
         Route("/api/bias", detail),
         Route("/api/neuron", detail),
         Route("/api/control", control, methods=["POST"]),
+        Route("/api/export.gnet", export),
         WebSocketRoute("/ws", websocket),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
