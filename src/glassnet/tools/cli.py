@@ -237,13 +237,24 @@ def _add_playground(commands) -> None:
         "  glassnet playground --port 8000 --no-browser",
     )
     playground.add_argument("url", nargs="?", default="",
-                            help="a TensorFlow Playground link or its hash (default: its defaults)")
+                            help="a TensorFlow Playground link or its hash (default: its "
+                            "defaults), or a CSV file with --target")
+    playground.add_argument("--target", help="with a CSV file: the column to predict (two "
+                            "classes, or numbers)")
+    playground.add_argument("--axes", type=lambda t: t.split(","), metavar="A,B",
+                            help="with a CSV file: the two columns of the heatmaps "
+                            "(default: the first two features)")
+    playground.add_argument("--settings", metavar="HASH",
+                            help="with a CSV file: Playground's settings, e.g. "
+                            "'networkShape=8,4&learningRate=0.1'")
     playground.add_argument("--port", type=int, default=0, help="default: a free port")
     playground.add_argument("--host", default="127.0.0.1",
                             help="address to listen on (default: 127.0.0.1, this machine only)")
     playground.add_argument("--allow-remote", action="store_true",
                             help="allow a --host other machines can reach")
     playground.add_argument("--no-browser", action="store_true", help="do not open a browser")
+    playground.epilog += ("\n  glassnet playground two_classes.csv --target species "
+                          "--axes petal_length,petal_width")
 
 
 def _add_doctor(commands) -> None:
@@ -430,7 +441,25 @@ def cmd_demo(args) -> None:
 
 def cmd_playground(args) -> None:
     from glassnet.glassbox.playground.launch import main
+    from glassnet.tools.scaling import scale_features, scale_targets, standardise
 
+    args.table = None
+    if args.url.lower().endswith(".csv") or os.path.isfile(args.url):
+        if not args.target:
+            raise UsageError(f"with a CSV file ({args.url}), give --target COLUMN.")
+        data = tabular.read_table(args.url, args.target)
+        mean, scale = standardise(data.X)  # Playground's learning rates suit unit-size inputs
+        X = scale_features(data.X, {"feature_mean": mean, "feature_scale": scale})
+        y = np.array(data.class_names)[data.y] if data.class_names else data.y.reshape(-1, 1)
+        if not data.class_names:  # numbers: standardised too, as glassnet train does
+            tm, ts = standardise(y)
+            y = scale_targets(y, {"target_mean": tm, "target_scale": ts}).ravel()
+        names = list(data.feature_names)
+        for axis in args.axes or []:
+            if axis not in names:
+                raise UsageError(f"--axes: {axis!r} is not a feature column; the features "
+                                 f"are {', '.join(names)}.")
+        args.table = (X, y, names, data.target_name)
     main(args)
 
 

@@ -176,15 +176,16 @@ def neuron(pg, k: int, j: int) -> dict[str, Any]:
                 "delta_std": finite(d_all.std())}}
 
 
-_GRID: list[np.ndarray] = []
+_GRIDS: dict[tuple[float, float], np.ndarray] = {}
 _THUMBNAILS: dict[str, list] = {}
 
 
-def grid() -> np.ndarray:
-    """Playground's 100 × 100 heatmap points (made once)."""
-    if not _GRID:
-        _GRID.append(grid_points())
-    return _GRID[0]
+def grid(domain: tuple[float, float] = DOMAIN) -> np.ndarray:
+    """The 100 × 100 heatmap points over ``domain`` (Playground's: [−6, 6]), made once."""
+    key = (float(domain[0]), float(domain[1]))
+    if key not in _GRIDS:
+        _GRIDS[key] = grid_points(domain=key)
+    return _GRIDS[key]
 
 
 def thumbnails() -> dict[str, list]:

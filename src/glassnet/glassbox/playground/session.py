@@ -40,6 +40,7 @@ from glassnet.glassbox.playground.state import (
     parse,
     serialize,
 )
+from glassnet.glassbox.playground.table import TableExperiment
 from glassnet.glassbox.playground.training import train_epoch
 
 #: Playground's menus (index.html)
@@ -77,6 +78,16 @@ class Session:
     def from_url(cls, url: str = "") -> Session:
         """A session on what TensorFlow Playground builds from ``url`` (or its hash)."""
         return cls(from_url(url))
+
+    @property
+    def table(self) -> TableExperiment | None:
+        """The experiment when it runs on the user's own table, else None."""
+        return self.pg if isinstance(self.pg, TableExperiment) else None
+
+    def _refuse_on_a_table(self, what: str) -> None:
+        if self.table is not None:
+            raise ControlError(f"{what} belongs to Playground's own data sets; this page "
+                               f"shows your table ({', '.join(self.table.names)}).")
 
     # -- training ---------------------------------------------------------------
     def _restart(self) -> None:
@@ -143,6 +154,7 @@ class Session:
     def _on_hash(self, message) -> None:
         text = str(message.get("hash", "")).lstrip("#")
         if text and text != serialize(self.pg.state):
+            self._refuse_on_a_table("Opening another Playground link")
             try:
                 pg = from_state(parse(text))
             except ValueError as exc:
@@ -156,11 +168,14 @@ class Session:
         if name in LIVE or name in VIEW:
             setattr(self.pg.state, name, value)
             return
+        if name in DATA and name != "percTrainData":
+            self._refuse_on_a_table(f"Changing {name}")
         if getattr(self.pg.state, name) == value and name in ("dataset", "regDataset"):
             return  # Playground: clicking the selected data set is a no-op
         self._rebuild(lambda state: setattr(state, name, value), new_data=name in DATA)
 
     def _on_feature(self, message) -> None:
+        self._refuse_on_a_table("Turning an input on or off")
         feature = message.get("id")
         if feature not in FEATURES:
             raise ControlError(f"Unknown input {feature!r}; expected one of {', '.join(FEATURES)}.")
@@ -227,6 +242,11 @@ class Session:
             layer.n_units for layer in self.pg.network.layers]
         return [f"{k}:{j}" for k, n in enumerate(sizes) for j in range(n)]
 
+    @property
+    def domain(self) -> tuple[float, float]:
+        """The heatmap's range on both axes: Playground's [−6, 6], or the table's."""
+        return self.table.domain if self.table is not None else frames.DOMAIN
+
     def warnings(self) -> list[str]:
         shape = self.pg.state.networkShape
         notes = []
@@ -255,10 +275,16 @@ class Session:
         """What changes only with the data or the network's shape."""
         pg = self.pg
         shown = [f for f in FEATURES if not pg.state.is_hidden(f)]
+        inputs = [{"id": f, "label": FEATURES[f][0], "active": f in pg.feature_ids} for f in shown]
+        table = self.table
+        if table is not None:
+            inputs = [{"id": n, "label": n, "active": True} for n in table.names]
+            table = {"target": table.target_name, "names": table.names,
+                     "axes": [table.names[a] for a in table.axes],
+                     "classes": table.classes}
         return {
             "type": "config", "state": self.state()["config"], "hash": serialize(pg.state),
-            "inputs": [{"id": f, "label": FEATURES[f][0], "active": f in pg.feature_ids}
-                       for f in shown],
+            "inputs": inputs, "table": table,
             "shape": [pg.network.layers[0].n_inputs]
             + [layer.n_units for layer in pg.network.layers],
             "train": frames.to_json(pg.train), "test": frames.to_json(pg.test),
@@ -266,14 +292,14 @@ class Session:
             "warnings": self.warnings(), "thumbnails": frames.thumbnails(),
             "menus": {"learningRate": LEARNING_RATES, "regularizationRate": REGULARIZATION_RATES,
                       "activation": ACTIVATIONS, "regularization": REGULARIZATIONS},
-            "domain": frames.DOMAIN, "density": frames.DENSITY,
+            "domain": self.domain, "density": frames.DENSITY,
         }
 
     def frame(self) -> dict[str, Any]:
         """The heatmaps, weights, losses and figures of the network as it is now."""
         pg = self.pg
         with np.errstate(all="ignore"):
-            values = frames.node_values(pg.network, pg.inputs(frames.grid()))
+            values = frames.node_values(pg.network, pg.inputs(frames.grid(self.domain)))
         n = frames.DENSITY
         discretize = bool(pg.state.discretize)
         pictures = {f"{k}:{j}": v[:, j].reshape(n, n)

@@ -90,8 +90,15 @@
     for (const name of c.hidden)
       for (const el of document.querySelectorAll(".ui-" + name)) el.classList.add("hidden-control");
     const regression = s.problem === "regression";
-    document.querySelector(".datasets.classification").hidden = regression;
-    document.querySelector(".datasets.regression").hidden = !regression;
+    document.querySelector(".datasets.classification").hidden = regression || !!c.table;
+    document.querySelector(".datasets.regression").hidden = !regression || !!c.table;
+    $("#table-info").hidden = !c.table;
+    if (c.table) {
+      const t = c.table;
+      $("#table-info").textContent = `Your table: ${t.names.length} features, target ${t.target}` +
+        (t.classes ? ` (${t.classes[0]} → −1, ${t.classes[1]} → +1)` : " (numbers)") +
+        `. The heatmaps show ${t.axes[0]} (across) and ${t.axes[1]} (up), every other feature at its mean.`;
+    }
     for (const canvas of document.querySelectorAll(".data-thumbnail")) {
       const name = canvas.dataset.dataset || canvas.dataset.regdataset;
       Draw.points(canvas, [[c.thumbnails[name], "rgba(0,0,0,0)"]], c.domain);
@@ -255,7 +262,8 @@
     for (const [id, b64] of Object.entries(f.thumbs)) if (nodes[id]) Draw.heatmap(nodes[id].canvas, b64, 255);
     Draw.heatmap($("#heatmap-canvas"), f.heatmap);
     const out = `${cfg.shape.length - 1}:0`;
-    $("#heatmap-label").textContent = f.selected === out ? "The output ŷ over (x₁, x₂)" : `Node ${labelOf(f.selected)} over (x₁, x₂)`;
+    const over = cfg.table ? `(${cfg.table.axes.join(", ")})` : "(x₁, x₂)";
+    $("#heatmap-label").textContent = (f.selected === out ? "The output ŷ" : `Node ${labelOf(f.selected)}`) + " over " + over;
     Draw.lossChart($("#linechart"), history);
     drawFigures(f.figures);
     page.redraws++;
