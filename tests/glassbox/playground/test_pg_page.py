@@ -89,6 +89,15 @@ def test_the_page_loads_offline_with_no_console_errors(browser, server):
     assert all(url.startswith((base, "ws://127.0.0.1", "data:")) for url in page.requests), \
         page.requests
     assert page.problems == []
+    page.click("#next-step-button")
+    with page.expect_popup() as popup:  # the step view: the trace report, under its own CSP
+        page.click("#step-view")
+    report = popup.value
+    report.wait_for_load_state("load")
+    report.locator("#step-2 table.result td[data-k]").first.hover()  # its inline script runs:
+    assert report.locator("td.src").count() > 0  # hovering a cell lights its sources
+    report.close()
+    assert page.problems == []
     page.close()
 
 

@@ -79,6 +79,18 @@ def test_the_network_downloads_as_a_gnet_file(server, tmp_path):
         assert layer.activation.name == mine["activation"]
 
 
+def test_the_step_view_is_the_trace_report_of_the_next_batch(server):
+    state = control(server, action="step")
+    status, headers, text = request(server, "/step")
+    assert status == 200 and text.startswith("<!DOCTYPE html>")
+    policy = headers["content-security-policy"]
+    assert "default-src 'none'" in policy and "script-src 'unsafe-inline'" in policy
+    assert "connect-src" not in policy  # the report talks to nobody
+    w = state["layers"][0]["W"][0][0]
+    assert f"{w:.4f}"[:6] in text or f"{w:.3f}" in text  # the current weights, traced
+    assert api_state(server)["layers"] == state["layers"]  # a copy was traced
+
+
 def test_bad_controls_are_sentences_and_change_nothing(server):
     before = api_state(server)
     for message in ({"action": "set", "name": "batchSize", "value": 0},

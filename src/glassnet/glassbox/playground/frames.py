@@ -176,6 +176,23 @@ def neuron(pg, k: int, j: int) -> dict[str, Any]:
                 "delta_std": finite(d_all.std())}}
 
 
+def step_view(pg) -> str:
+    """The existing trace report (tutorial names, every intermediate array) of one
+    gradient step on the next update's examples, the first B training points:
+    ``network.trace`` with ½ Σ (o − t)² at learning rate η/B, which is Playground's
+    step w ← w − η·(1/B)·Σ δ·a_prev without the regularisation term. The page's
+    network is not changed (a copy is traced)."""
+    from glassnet.glassbox.report import render_html
+
+    B = min(int(pg.state.batchSize), len(pg.train))
+    points = pg.train[:B]
+    network = copy.deepcopy(pg.network)
+    with np.errstate(all="ignore"):
+        step = network.trace(pg.inputs(points), points[:, 2:3], loss="half_sse",
+                             lr=pg.state.learningRate / B)
+    return render_html(step, net=network)
+
+
 _GRIDS: dict[tuple[float, float], np.ndarray] = {}
 _THUMBNAILS: dict[str, list] = {}
 

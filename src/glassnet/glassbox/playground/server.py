@@ -9,6 +9,7 @@ Routes:
   bias and its last update, numbers plugged in; ``GET /api/neuron?node=k:j``: a
   neuron's z, a and δ;
 - ``GET /api/export.gnet``: the network as it is now, a glassnet model file;
+  ``GET /step``: the trace report (every array, the tutorial's names) of the next step;
 - ``POST /api/control``: one control (JSON, as :meth:`.Session.control` takes it);
 - ``WS /ws``: the training stream: a ``config`` message when the data or the
   network's shape changes, ``frame`` messages (at most ``FPS`` a second) while
@@ -35,11 +36,18 @@ from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, Response
+from starlette.responses import (
+    FileResponse,
+    HTMLResponse,
+    JSONResponse,
+    PlainTextResponse,
+    Response,
+)
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
+from glassnet.glassbox.playground import frames
 from glassnet.glassbox.playground.session import ControlError, Session
 
 STATIC = Path(__file__).with_name("static")
@@ -89,7 +97,8 @@ class Security:
             return await self.app(scope, receive, send)
 
         async def send_with_headers(message):
-            if message["type"] == "http.response.start":
+            own = any(k == b"content-security-policy" for k, _ in message.get("headers", []))
+            if message["type"] == "http.response.start" and not own:
                 message["headers"] = list(message.get("headers", [])) + [
                     (b"content-security-policy", b"default-src 'self'; img-src 'self' data:; "
                      b"connect-src 'self'; frame-ancestors 'none'; base-uri 'none'"),
@@ -195,6 +204,13 @@ def build_app(session: Session, hosts: Iterable[str] | None) -> Starlette:
         return Response(data, media_type="application/zip",
                         headers={"content-disposition": f'attachment; filename="{name}"'})
 
+    async def step(request: Request) -> Response:
+        """The trace report of the next step; it is self-contained, with inline script
+        and style, so its own policy allows those and nothing else."""
+        return HTMLResponse(frames.step_view(hub.session.pg), headers={
+            "content-security-policy": "default-src 'none'; script-src 'unsafe-inline'; "
+            "style-src 'unsafe-inline'; img-src data:; base-uri 'none'; frame-ancestors 'none'"})
+
     async def control(request: Request) -> Response:
         try:
             message = await request.json()
@@ -235,6 +251,7 @@ def build_app(session: Session, hosts: Iterable[str] | None) -> Starlette:
         Route("/api/neuron", detail),
         Route("/api/control", control, methods=["POST"]),
         Route("/api/export.gnet", export),
+        Route("/step", step),
         WebSocketRoute("/ws", websocket),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
