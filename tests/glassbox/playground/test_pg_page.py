@@ -1,11 +1,12 @@
 """The playground page in headless Chromium (Debian's ``chromium``, driven by Playwright),
 against a real server: what the page shows is what the engine holds."""
 
+import json
 import time
 
 import numpy as np
 import pytest
-from pg_server_helpers import CHROMIUM_ARGS, SEED, api_state, running
+from pg_server_helpers import CHROMIUM_ARGS, SEED, api_state, request, running
 from playwright.sync_api import sync_playwright
 
 from glassnet.glassbox import playground
@@ -214,7 +215,14 @@ def test_neurons_show_their_heatmap_and_their_numbers(browser, server):
     assert page.inner_text("#heatmap-label").startswith("Node h1,2")
     page.click("div.node[data-node='2:0']")
     page.wait_for_selector("#inspector table.values")
-    assert page.locator("#inspector table.values tr").count() == 1 + 10  # the batch of 10
+    tables = page.locator("#inspector table.values")
+    assert tables.nth(0).locator("tr").count() == 1 + 10  # the batch of 10
+    assert tables.nth(1).locator("tr").count() == 1 + 3  # every layer's statistics
+    neuron = json.loads(request(server, "/api/neuron?node=2:0")[2])
+    cells = tables.nth(0).locator("tr").nth(1).locator("td")
+    for column, key in ((4, "z"), (5, "a"), (6, "delta")):  # 4 significant digits shown
+        assert float(cells.nth(column).inner_text()) == pytest.approx(neuron["rows"][0][key],
+                                                                      rel=1e-3)
     page.click("#add-layers")
     wait_until(lambda: api_state(server)["config"]["networkShape"] == [4, 2, 2])
     page.click(".plus-minus[data-layer='0'] button[title='Add a neuron']")

@@ -149,11 +149,19 @@ def figures(pg) -> dict[str, Any]:
     return out
 
 
+def layer_stats(a: np.ndarray, delta: np.ndarray) -> dict[str, float | None]:
+    """A layer's activations a and deltas δ over a pass: mean, std, share exactly 0."""
+    return {"a_mean": finite(a.mean()), "a_std": finite(a.std()),
+            "a_zero": float(np.mean(a == 0)), "delta_mean": finite(delta.mean()),
+            "delta_std": finite(delta.std()), "delta_zero": float(np.mean(delta == 0))}
+
+
 def neuron(pg, k: int, j: int) -> dict[str, Any]:
     """Neuron j of layer k: z, a and δ for the examples of the next update (the first
     B training points), and a and δ's mean, std and share of zeros over the training
-    set, from the engine's own passes (``Network.forward``, ``Network.backward`` with
-    Playground's error E = ½ (o − t)²) on a copy of the network."""
+    set, for the neuron and for every layer (``layers``), from the engine's own passes
+    (``Network.forward``, ``Network.backward`` with Playground's error E = ½ (o − t)²)
+    on a copy of the network."""
     B = min(int(pg.state.batchSize), len(pg.train))
     network = copy.deepcopy(pg.network)
     values = {}
@@ -161,6 +169,8 @@ def neuron(pg, k: int, j: int) -> dict[str, Any]:
         with np.errstate(all="ignore"):
             network.forward(pg.inputs(points))
             network.backward(points[:, 2:3], HalfSSE())  # E = ½ Σ (o − t)², Playground's
+        if name == "all":
+            per_layer = [layer_stats(layer.a, layer.delta) for layer in network.layers]
         layer = network.layers[k - 1]
         values[name] = (layer.z[:, j].copy(), layer.a[:, j].copy(), layer.delta[:, j].copy())
     z, a, delta = values["batch"]
@@ -169,7 +179,7 @@ def neuron(pg, k: int, j: int) -> dict[str, Any]:
              "z": finite(z[r]), "a": finite(a[r]),
              "delta": finite(delta[r])} for r, p in enumerate(pg.train[:B])]
     return {"layer": k, "j": j, "activation": pg.network.layers[k - 1].activation.name,
-            "first": 0, "rows": rows, "epoch": pg.epoch, "stats": {
+            "first": 0, "rows": rows, "epoch": pg.epoch, "layers": per_layer, "stats": {
                 "a_mean": finite(a_all.mean()), "a_std": finite(a_all.std()),
                 "a_zero": float(np.mean(a_all == 0)),
                 "delta_mean": finite(d_all.mean()),

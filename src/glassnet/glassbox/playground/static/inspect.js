@@ -89,6 +89,10 @@ const Inspect = (() => {
     out.push(node("p", `z = Σ a_prev · w + b,  a = ${data.activation}(z),  δ = ∂E/∂z, for the ${data.rows.length} examples of the next update (rows ${data.first}–${data.first + data.rows.length - 1} of the training set, E = ½(ŷ − t)²).`, {class: "hint"}));
     out.push(table(data.rows.map((r) => [r.row, r.x1, r.x2, r.t, r.z, r.a, r.delta]), ["row", "x₁", "x₂", "t", "z", "a", "δ"]));
     const s = data.stats;
+    out.push(node("h4", "Every layer over the training set"));
+    out.push(table(data.layers.map((l, k) => [k === data.layers.length - 1 ? "output" : `hidden ${k + 1}`,
+      l.a_mean, l.a_std, `${(100 * l.a_zero).toFixed(1)} %`, l.delta_mean, l.delta_std, `${(100 * l.delta_zero).toFixed(1)} %`]),
+      ["layer", "mean a", "std a", "a = 0", "mean δ", "std δ", "δ = 0"]));
     out.push(node("p", `Over the training set: a mean ${s.a_mean.toPrecision(4)}, std ${s.a_std.toPrecision(4)}, ${(100 * s.a_zero).toFixed(1)} % zero; δ mean ${s.delta_mean.toPrecision(4)}, std ${s.delta_std.toPrecision(4)}.`));
     return out;
   }
