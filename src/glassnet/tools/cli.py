@@ -234,7 +234,8 @@ def _add_playground(commands) -> None:
         "Ctrl-C stops it.",
         "  glassnet playground\n"
         "  glassnet playground 'https://playground.tensorflow.org/#dataset=xor&networkShape=4'\n"
-        "  glassnet playground --port 8000 --no-browser",
+        "  glassnet playground --port 8000 --no-browser\n"
+        "  glassnet playground two_classes.csv --target species --axes petal_length,petal_width",
     )
     playground.add_argument("url", nargs="?", default="",
                             help="a TensorFlow Playground link or its hash (default: its "
@@ -253,8 +254,6 @@ def _add_playground(commands) -> None:
     playground.add_argument("--allow-remote", action="store_true",
                             help="allow a --host other machines can reach")
     playground.add_argument("--no-browser", action="store_true", help="do not open a browser")
-    playground.epilog += ("\n  glassnet playground two_classes.csv --target species "
-                          "--axes petal_length,petal_width")
 
 
 def _add_doctor(commands) -> None:
