@@ -72,10 +72,8 @@ def tutorial_case(epochs: int) -> dict:
 
 
 def _glassnet_mlp(sizes, seed):
-    layers = [
-        gn.Dense(i, o, "relu", init="xavier") for i, o in zip(sizes[:-2], sizes[1:-1])
-    ] + [gn.Dense(sizes[-2], sizes[-1], "softmax", init="xavier")]
-    return gn.Network(layers, seed=seed, dtype="float32")
+    return gn.mlp(sizes, activation="relu", output="softmax", init="xavier", seed=seed,
+                  dtype="float32")  # fmt: skip
 
 
 def mlp_contenders(sizes, data, epochs, batch_size, lr, optimizer, seed=0) -> dict:

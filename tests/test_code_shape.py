@@ -44,15 +44,11 @@ BEYOND_THE_DENSE_ENGINE: dict[str, str] = {
 KNOWN_LONG_MODULES: set[str] = {
     "src/glassnet/conv.py",
     "src/glassnet/network.py",
-    "src/glassnet/glassbox/trace.py",
     "src/glassnet/tools/cli.py",
 }
 KNOWN_LONG_FUNCTIONS: set[str] = {
-    "src/glassnet/training.py: train",
-    "src/glassnet/glassbox/spreadsheet.py: _formulas",
     "src/glassnet/glassbox/playground/server.py: build_app",
     "src/glassnet/tools/tabular.py: train_table",
-    "src/glassnet/glassbox/trace.py: _build_steps",
     "src/glassnet/tools/cli.py: build_parser",
     "src/glassnet/tools/readers.py: load_csv",
 }

@@ -121,7 +121,7 @@ def test_chunked_predict_and_evaluate_equal_unchunked(monkeypatch, dtype, rtol):
     labels = rng.integers(0, 4, size=1003)
     whole = net.predict(X)
     whole_eval = net.evaluate(X, labels, loss="categorical_crossentropy")
-    assert net.predict_array(net._check_X(X), chunk_rows=10**6).shape == (1003, 4)
+    assert net.predict_array(net.check_X(X), chunk_rows=10**6).shape == (1003, 4)
 
     monkeypatch.setattr(network_module, "PREDICT_CHUNK_BYTES", 9 * 8 * 100)  # ≈ 100 rows
     chunked = net.predict(X)
@@ -131,7 +131,7 @@ def test_chunked_predict_and_evaluate_equal_unchunked(monkeypatch, dtype, rtol):
     assert chunked_eval["loss"] == pytest.approx(whole_eval["loss"], rel=rtol)
     assert chunked_eval["accuracy"] == whole_eval["accuracy"]
     # uneven last chunk: every row is computed, none twice
-    np.testing.assert_allclose(net.predict_array(net._check_X(X), chunk_rows=97), whole,
+    np.testing.assert_allclose(net.predict_array(net.check_X(X), chunk_rows=97), whole,
                                rtol=rtol)  # fmt: skip
 
 

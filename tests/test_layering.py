@@ -59,12 +59,6 @@ ALLOWED_EXTRAS: dict[tuple[str, str], str] = {
 # entry alone does not fail it, so that the work removing it lands on its own).
 # Never add to it.
 KNOWN_OFFENDERS: set[str] = {
-    "src/glassnet/glassbox/gradcheck.py: net._check_X",
-    "src/glassnet/glassbox/gradcheck.py: net._check_y",
-    "src/glassnet/glassbox/trace.py: net._check_X",
-    "src/glassnet/glassbox/trace.py: net._check_y",
-    "src/glassnet/glassbox/trace.py: net._is_fused",
-    "src/glassnet/glassbox/plotting.py: net._check_X",
     # the conv branch (issue 15) gives Network.trace a branch and a second door:
     "src/glassnet/network.py: from glassnet.glassbox.trace import trace",
     "src/glassnet/network.py: from glassnet.glassbox.layer_tables import trace_layers",

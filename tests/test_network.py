@@ -261,3 +261,66 @@ def test_evaluate_reports_accuracy_for_classifiers_only():
     assert set(regressor.evaluate(X, np.zeros(6))) == {"loss"}
     classifier = gn.Network([gn.Dense(2, 3, "tanh"), gn.Dense(3, 1, "sigmoid")], seed=0)
     assert set(classifier.evaluate(X, np.zeros(6))) == {"loss", "accuracy"}
+
+
+# -- the one factory, the one storage order, the one snapshot ---------------------
+def test_mlp_builds_the_tutorial_network_as_network_does():
+    net = gn.mlp([4, 3, 1], seed=42)
+    same = tutorial_net(seed=42)
+    assert repr(net) == repr(same)
+    np.testing.assert_array_equal(net.params, same.params)
+    deep = gn.mlp([5, 8, 8, 3], activation="relu", output="softmax", init="he", use_bias=False)
+    assert [layer.activation.name for layer in deep.layers] == ["relu", "relu", "softmax"]
+    assert [layer.b for layer in deep.layers] == [None, None, None]
+
+
+@pytest.mark.parametrize("sizes", [[4], [], "43", [4, 0, 1], [4, 2.5, 1], None])
+def test_mlp_refuses_sizes_that_are_not_two_or_more_widths(sizes):
+    with pytest.raises(ValueError, match="sizes"):
+        gn.mlp(sizes)
+
+
+def test_named_parameters_walk_the_flat_storage_in_order():
+    net = gn.Network([gn.Dense(4, 3), gn.Dense(3, 2, use_bias=False), gn.Dense(2, 1)], seed=0)
+    named = list(net.named_parameters())
+    assert [name for name, _, _ in named] == [
+        "layer 1 W", "layer 1 b", "layer 2 W", "layer 3 W", "layer 3 b"]
+    np.testing.assert_array_equal(np.concatenate([W.ravel() for _, W, _ in named]), net.params)
+    assert named[2][1] is net.layers[1].W and named[2][2] is net.layers[1].dW
+    named[0][2][...] = 7.0  # dW is a view into grads
+    assert (net.grads[:12] == 7.0).all()
+
+
+def test_preserved_restores_weights_optimizer_generator_and_history():
+    X, y = tutorials.RAY_X, tutorials.RAY_Y
+    net = tutorial_net(seed=0)
+    net.fit(X, y, epochs=3, optimizer="adam", lr=0.01, batch_size=1, shuffle=True)
+    optimizer = net.optimizer
+    before = (net.params.copy(), net.grads.copy(), net.rng.bit_generator.state,
+              len(net.history), optimizer.state[0]["m"].copy(), net.loss)
+    with net.preserved():
+        net.fit(X, y, epochs=5, optimizer="adam", lr=0.5, batch_size=1, shuffle=True,
+                loss="half_sse")
+        net.fit(X, y, epochs=2, optimizer="gd")
+        assert not np.array_equal(net.params, before[0])
+    np.testing.assert_array_equal(net.params, before[0])
+    np.testing.assert_array_equal(net.grads, before[1])
+    assert net.rng.bit_generator.state == before[2]
+    assert len(net.history) == before[3] and net.loss is before[5]
+    assert net.optimizer is optimizer
+    np.testing.assert_array_equal(optimizer.state[0]["m"], before[4])
+    # and the run continues as if the probe had never happened
+    twin = tutorial_net(seed=0)
+    twin.fit(X, y, epochs=3, optimizer="adam", lr=0.01, batch_size=1, shuffle=True)
+    for model in (net, twin):
+        model.fit(X, y, epochs=4, optimizer="adam", lr=0.01, batch_size=1, shuffle=True)
+    np.testing.assert_array_equal(net.params, twin.params)
+
+
+def test_preserved_restores_even_when_the_probe_raises():
+    net = tutorial_net(seed=0)
+    before = net.params.copy()
+    with pytest.raises(RuntimeError), net.preserved():
+        net.params += 1.0
+        raise RuntimeError("probe failed")
+    np.testing.assert_array_equal(net.params, before)

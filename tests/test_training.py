@@ -275,3 +275,19 @@ def test_fit_is_silent_for_targets_inside_the_range(output, y):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         net.fit(X, np.array(y), epochs=1, lr=1e-12)
+
+
+@pytest.mark.parametrize("n,fraction,n_val", [(10, 0.25, 3), (10, 0.33, 4), (10, 0.1, 1),
+                                              (10, 0.9, 9), (3, 0.5, 2), (7, 0.2, 2)])
+def test_hold_out_validates_the_ceiling_of_n_times_the_fraction(n, fraction, n_val):
+    train_rows, val_rows = gn.training.hold_out(n, fraction, np.random.default_rng(0))
+    assert len(val_rows) == n_val and len(train_rows) == n - n_val
+    assert sorted([*train_rows, *val_rows]) == list(range(n))
+    assert list(train_rows) == sorted(train_rows) and list(val_rows) == sorted(val_rows)
+
+
+def test_hold_out_names_the_callers_argument():
+    with pytest.raises(ValueError, match="validation_fraction=0.5 of 1 sample"):
+        gn.training.hold_out(1, 0.5, np.random.default_rng(0), name="validation_fraction")
+    with pytest.raises(ValueError, match="validation_fraction must be a fraction in"):
+        gn.training.hold_out(10, 1.5, np.random.default_rng(0), name="validation_fraction")

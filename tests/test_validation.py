@@ -144,3 +144,34 @@ def test_class_labels_with_a_squared_loss_get_a_hint():
         net.fit(np.ones((4, 2)), [0, 1, 2, 1], epochs=1)
     with pytest.raises(ValueError, match=r"pass it 1-D \(y.ravel\(\)\)"):
         net.fit(np.ones((4, 2)), [[0], [1], [2], [1]], loss="categorical_crossentropy", epochs=1)
+
+
+@pytest.mark.parametrize("value,kwargs,message", [
+    (0, dict(low=1, whole=True), "n must be a positive integer, but got 0."),
+    (2.5, dict(low=1, whole=True), "n must be a positive integer, but got 2.5."),
+    (True, dict(low=1, whole=True), "n must be a positive integer, but got True."),
+    (0, dict(low=0, low_open=True), "n must be a positive finite number, but got 0."),
+    (float("inf"), dict(low=0), "n must be a finite number >= 0, but got inf."),
+    (1.0, dict(low=0, high=1, high_open=True, noun="a fraction"),
+     "n must be a fraction in [0, 1), but got 1.0."),
+    (0, dict(low=0, high=1, low_open=True, noun="a number"),
+     "n must be a number in (0, 1], but got 0."),
+    ("3", dict(low=0, whole=True), "n must be a whole number >= 0, but got '3'."),
+])
+def test_check_range_refuses_with_one_kind_of_sentence(value, kwargs, message):
+    from glassnet.validation import check_range
+
+    with pytest.raises(ValueError) as info:
+        check_range(value, "n", **kwargs)
+    assert str(info.value) == message
+
+
+def test_check_range_and_check_choice_return_clean_values():
+    from glassnet.validation import check_choice, check_range
+
+    assert check_range(np.int64(3), "n", 1, whole=True) == 3
+    assert type(check_range(np.float32(0.5), "f", 0, 1)) is float
+    assert check_range(None, "n", 1, allow_none=True) is None
+    assert check_choice("min", "mode", ("min", "max")) == "min"
+    with pytest.raises(ValueError, match="mode must be 'min' or 'max', but got 'mean'."):
+        check_choice("mean", "mode", ("min", "max"))

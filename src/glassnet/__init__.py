@@ -27,7 +27,7 @@ from glassnet.glassbox.gradcheck import GradcheckReport, gradcheck
 from glassnet.glassbox.live import LivePlot
 from glassnet.glassbox.trace import Step, Trace
 from glassnet.layers import Dense, Dropout, Layer
-from glassnet.network import Network
+from glassnet.network import Network, mlp
 from glassnet.recurrent import LSTM, RNN
 from glassnet.tools import datasets
 from glassnet.tools.export import export_script
@@ -66,6 +66,7 @@ __all__ = [
     "save",
     "losses",
     "metrics",
+    "mlp",
     "optimizers",
     "playground",
     "schedules",

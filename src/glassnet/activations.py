@@ -1,20 +1,22 @@
 """Activation functions a = f(z), each with its derivative.
 
 Every activation maps a layer's pre-activation ``z`` (n_samples, n_units) to its
-activation ``a`` of the same shape, and turns the gradient with respect to ``a``
-into the gradient with respect to ``z`` in :meth:`Activation.backward`:
+activation ``a`` of the same shape. ``derivative(z, a)`` is its slope f'(z),
+elementwise, computed from the output ``a`` where that is cheaper, as the
+tutorials do (``a * (1 - a)`` for the sigmoid is their
+``derivatives_sigmoid(output)``). It is the only place each slope is written:
+:meth:`Activation.backward`, what training runs, multiplies by it,
 
-    dL/dz = dL/da * f'(z)                (elementwise activations)
+    dL/dz = dL/da ⊙ f'(z)                (elementwise activations)
 
-``derivative(z, a)`` returns the elementwise slope f'(z), computed from the
-output ``a`` where that is cheaper, as the tutorials do (``a * (1 - a)`` for the
-sigmoid is their ``derivatives_sigmoid(output)``). Softmax is not elementwise:
-it overrides :meth:`backward` with its Jacobian-vector product.
+and the trace shows the same call's result. Softmax is not elementwise: its
+:meth:`~Softmax.backward` is the Jacobian-vector product instead.
 
-``forward`` and ``backward`` take an optional ``out`` array to write into (a
-layer passes buffers it reuses from batch to batch); with ``out=None`` they
-return a fresh array. It is the same code either way: NumPy's ufuncs accept
-``out=None``. They keep the dtype of their inputs (float32 stays float32).
+``forward``, ``derivative`` and ``backward`` take an optional ``out`` array to
+write into (a layer passes buffers it reuses from batch to batch); with
+``out=None`` they return a fresh array. It is the same code either way: NumPy's
+ufuncs accept ``out=None``. They keep the dtype of their inputs (float32 stays
+float32). A custom activation may define them without ``out``.
 
 All of them are numerically stable: inputs of ±1e4 or ±1e300 give finite
 results with no NumPy warning.
@@ -23,6 +25,8 @@ results with no NumPy warning.
 >>> a = Sigmoid().forward(np.array([[0.0, 1e4, -1e4]]))
 >>> a.round(6), bool(np.isfinite(a).all())
 (array([[0.5, 1. , 0. ]]), True)
+>>> Sigmoid().derivative(None, np.array([[0.5, 1.0]]))
+array([[0.25, 0.  ]])
 """
 
 from __future__ import annotations
@@ -36,11 +40,24 @@ import numpy as np
 from glassnet.registry import resolve
 
 
+def takes_out(method) -> bool:
+    """Whether an activation's ``forward`` / ``derivative`` / ``backward`` accepts ``out=``.
+
+    The built-in ones do; a custom subclass written as plain ``forward(z)`` or
+    ``derivative(z, a)`` still works, it just returns fresh arrays.
+    """
+    try:
+        return "out" in inspect.signature(method).parameters
+    except (TypeError, ValueError):
+        return False
+
+
 class Activation:
     """Base class: ``forward(z)``, ``derivative(z, a)``, ``backward(grad_a, z, a)``."""
 
     name = "activation"
     elementwise = True
+    _derivative_takes_out = True  # each subclass asks again (__init_subclass__)
     #: the closed interval the outputs a lie in (fit warns about targets outside it)
     output_range = (-math.inf, math.inf)
 
@@ -48,15 +65,27 @@ class Activation:
         """a = f(z), written into ``out`` when given."""
         raise NotImplementedError
 
-    def derivative(self, z: np.ndarray, a: np.ndarray) -> np.ndarray:
-        """The slope f'(z), elementwise, shaped like ``z``."""
+    def derivative(
+        self, z: np.ndarray, a: np.ndarray, out: np.ndarray | None = None
+    ) -> np.ndarray:
+        """The slope f'(z), elementwise, shaped like ``z``, written into ``out`` when given."""
         raise NotImplementedError
 
     def backward(
         self, grad_a: np.ndarray, z: np.ndarray, a: np.ndarray, out: np.ndarray | None = None
     ) -> np.ndarray:
-        """dL/dz = dL/da * f'(z), written into ``out`` when given."""
-        return np.multiply(grad_a, self.derivative(z, a), out=out)
+        """dL/dz = dL/da ⊙ f'(z): :meth:`derivative` times ``grad_a``, in ``out`` when given."""
+        if not self._derivative_takes_out:  # a custom activation's plain derivative(z, a)
+            return np.multiply(grad_a, self.derivative(z, a), out=out)
+        slope = self.derivative(z, a, out)
+        if slope is out:  # the slope is already in the buffer: multiply in place
+            slope *= grad_a
+            return slope
+        return np.multiply(grad_a, slope, out=out)
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._derivative_takes_out = takes_out(cls.derivative)
 
     def get_config(self) -> dict[str, Any]:
         return {}
@@ -77,11 +106,11 @@ class Linear(Activation):
     def forward(self, z, out=None):
         return z  # a is z itself: nothing to compute, nothing to copy
 
-    def derivative(self, z, a):
-        return np.ones_like(z)
-
-    def backward(self, grad_a, z, a, out=None):
-        return grad_a
+    def derivative(self, z, a, out=None):
+        if out is None:
+            return np.ones_like(z)
+        out.fill(1.0)
+        return out
 
 
 class Sigmoid(Activation):
@@ -104,13 +133,9 @@ class Sigmoid(Activation):
         np.reciprocal(a, out=a)
         return a
 
-    def derivative(self, z, a):
-        return a * (1 - a)
-
-    def backward(self, grad_a, z, a, out=None):
-        slope = np.subtract(1.0, a, out=out)
+    def derivative(self, z, a, out=None):
+        slope = np.subtract(1.0, a, out=out)  # a (1 − a), the tutorials' derivatives_sigmoid
         slope *= a
-        slope *= grad_a
         return slope
 
 
@@ -123,8 +148,9 @@ class Tanh(Activation):
     def forward(self, z, out=None):
         return np.tanh(z, out=out)
 
-    def derivative(self, z, a):
-        return 1 - a * a
+    def derivative(self, z, a, out=None):
+        slope = np.multiply(a, a, out=out)
+        return np.subtract(1.0, slope, out=slope)
 
 
 class ReLU(Activation):
@@ -138,12 +164,9 @@ class ReLU(Activation):
         # vectorised where maximum's NaN-aware loop is not (about 2× faster)
         return np.clip(z, 0.0, np.inf, out=out)
 
-    def derivative(self, z, a):
-        return (z > 0).astype(z.dtype)
-
-    def backward(self, grad_a, z, a, out=None):
-        # multiplying by the boolean mask keeps grad_a's dtype
-        return np.multiply(grad_a, z > 0, out=out)
+    def derivative(self, z, a, out=None):
+        # the mask z > 0 as 1.0 / 0.0 in z's dtype
+        return np.greater(z, 0, out=out) if out is not None else (z > 0).astype(z.dtype)
 
 
 class LeakyReLU(Activation):
@@ -227,18 +250,6 @@ class Softmax(Activation):
 
     def backward(self, grad_a, z, a, out=None):
         return np.multiply(a, grad_a - (grad_a * a).sum(axis=1, keepdims=True), out=out)
-
-
-def takes_out(method) -> bool:
-    """Whether an activation's ``forward`` / ``backward`` accepts ``out=``.
-
-    The built-in ones do; a custom subclass written as plain ``forward(z)`` or
-    ``backward(grad_a, z, a)`` still works, it just returns fresh arrays.
-    """
-    try:
-        return "out" in inspect.signature(method).parameters
-    except (TypeError, ValueError):
-        return False
 
 
 ACTIVATIONS: dict[str, type[Activation]] = {

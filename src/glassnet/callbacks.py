@@ -1,11 +1,16 @@
 """Callbacks: objects that ``fit`` calls at the start, after every epoch and at the end.
 
-A callback may define any of three methods (all optional; :class:`Callback`
+A callback may define any of four methods (all optional; :class:`Callback`
 gives no-op defaults)::
 
     on_train_begin(network)            before the first epoch of a fit call
+    on_epoch_begin(epoch, logs)        before each epoch's first batch (logs is empty)
     on_epoch_end(epoch, logs) -> bool  after each epoch; a truthy return stops training
     on_train_end(network)              after the last epoch (also after an early stop)
+
+The network comes from the loop (``on_train_begin``), as Keras hands a callback
+its model: this module never imports :mod:`glassnet.network`, and a callback
+uses only what :class:`Model` lists.
 
 ``epoch`` counts across ``fit`` calls (the index into ``network.history``);
 ``logs`` holds the epoch's figures: ``loss``, ``lr``, the metrics, and with
@@ -27,14 +32,18 @@ import importlib.util
 import math
 import sys
 import time
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import numpy as np
 
-from glassnet.validation import check_positive_int
+from glassnet.validation import check_choice, check_positive_int, check_range
 
-if TYPE_CHECKING:
-    from glassnet.network import Network
+
+class Model(Protocol):
+    """What the callbacks here use of the network the loop hands them."""
+
+    params: np.ndarray
+    stop_training: bool
 
 #: metrics where a larger value is better (EarlyStopping's ``mode="auto"``)
 HIGHER_IS_BETTER = ("accuracy", "r2")
@@ -43,14 +52,17 @@ HIGHER_IS_BETTER = ("accuracy", "r2")
 class Callback:
     """Base class with do-nothing hooks; override the ones you need."""
 
-    def on_train_begin(self, network: Network) -> None:
+    def on_train_begin(self, network: Model) -> None:
         """Called once before the first epoch of a ``fit`` call."""
+
+    def on_epoch_begin(self, epoch: int, logs: dict[str, float]) -> None:
+        """Called before every epoch."""
 
     def on_epoch_end(self, epoch: int, logs: dict[str, float]) -> bool | None:
         """Called after every epoch; return True to stop training."""
         return None
 
-    def on_train_end(self, network: Network) -> None:
+    def on_train_end(self, network: Model) -> None:
         """Called once after the last epoch (normal end or stop)."""
 
 
@@ -80,13 +92,9 @@ class EarlyStopping(Callback):
         restore_best_weights: bool = True,
         mode: str = "auto",
     ):
-        whole = isinstance(patience, (int, np.integer)) and not isinstance(patience, bool)
-        if not whole or patience < 0:
-            raise ValueError(f"patience must be a whole number >= 0, but got {patience!r}.")
-        if not (isinstance(min_delta, (int, float)) and math.isfinite(min_delta)) or min_delta < 0:
-            raise ValueError(f"min_delta must be a finite number >= 0, but got {min_delta!r}.")
-        if mode not in ("auto", "min", "max"):
-            raise ValueError(f"mode must be 'auto', 'min' or 'max', but got {mode!r}.")
+        patience = check_range(patience, "patience", 0, whole=True)
+        min_delta = check_range(min_delta, "min_delta", 0)
+        check_choice(mode, "mode", ("auto", "min", "max"))
         if mode == "auto":
             mode = "max" if monitor.removeprefix("val_") in HIGHER_IS_BETTER else "min"
         self.monitor = monitor
@@ -97,16 +105,27 @@ class EarlyStopping(Callback):
         self._reset()
 
     def _reset(self) -> None:
-        self.network: Network | None = None
+        self.network: Model | None = None
         self.best = math.inf if self.mode == "min" else -math.inf
         self.best_epoch: int | None = None
         self.stopped_epoch: int | None = None
         self.best_params: np.ndarray | None = None
+        #: the weights at the start of the current epoch (kept for a training figure)
+        self.epoch_start: np.ndarray | None = None
         self.wait = 0
 
     def on_train_begin(self, network):
         self._reset()
         self.network = network
+
+    def on_epoch_begin(self, epoch, logs):
+        # a training figure is measured on each batch's forward pass, before its
+        # update: (exactly so for full batch) on the weights at the start of the epoch
+        if self.restore_best_weights and not self.monitor.startswith("val_"):
+            if self.epoch_start is None:
+                self.epoch_start = self.network.params.copy()
+            else:
+                self.epoch_start[...] = self.network.params
 
     def _improved(self, value: float) -> bool:
         if self.mode == "min":
@@ -128,22 +147,15 @@ class EarlyStopping(Callback):
         if self._improved(value):
             self.best, self.best_epoch, self.wait = value, epoch, 0
             if self.restore_best_weights and self.network is not None:
-                self.best_params = self._weights_behind_the_value().copy()
+                # validation figures come after the epoch's updates
+                behind = self.network.params if self.epoch_start is None else self.epoch_start
+                self.best_params = behind.copy()
             return False
         self.wait += 1
         if self.wait >= self.patience:
             self.stopped_epoch = epoch
             return True
         return False
-
-    def _weights_behind_the_value(self) -> np.ndarray:
-        """Validation figures come after the epoch's updates; training figures come
-        from each batch's forward pass, before its update, so (exactly so for full
-        batch) from the weights at the start of the epoch."""
-        net = self.network
-        if self.monitor.startswith("val_") or net.epoch_start_params is None:
-            return net.params
-        return net.epoch_start_params
 
     def on_train_end(self, network):
         if self.restore_best_weights and self.best_params is not None:

@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 
 from glassnet import activations, initializers
-from glassnet.validation import check_positive_int
+from glassnet.validation import check_positive_int, check_range
 
 
 class Layer:
@@ -176,10 +176,6 @@ class Dense(Layer):
             raise ValueError(f"{name} of {self} must be finite, but the given array has NaN/inf.")
         target[...] = value
 
-    @property
-    def n_params(self) -> int:
-        return self.n_inputs * self.n_units + (self.n_units if self.use_bias else 0)
-
     # -- math ---------------------------------------------------------------
     def work_arrays(self, kind: str, n_rows: int) -> tuple[np.ndarray, ...]:
         """The arrays a pass of ``n_rows`` rows writes into: ``"forward"`` gives (z, a),
@@ -281,9 +277,7 @@ class Dropout(Layer):
     """
 
     def __init__(self, rate: float, n_units: int | None = None):
-        if not (isinstance(rate, (int, float, np.floating)) and 0 <= rate < 1):
-            raise ValueError(f"Dropout rate must be a number in [0, 1), but got {rate!r}.")
-        self.rate = float(rate)
+        self.rate = check_range(rate, "Dropout rate", 0, 1, high_open=True, noun="a number")
         self.n_inputs = self.n_units = None  # set by build() from the layer before
         if n_units is not None:
             self.build(n_units)

@@ -42,6 +42,9 @@ class Loss:
     name = "loss"
     #: the output activation whose pairing with this loss has the fused gradient ŷ − y
     fused_activation: str | None = None
+    #: what that fused gradient is divided by: "N" (every element: a mean over samples
+    #: and outputs) or "n" (the samples); see :meth:`fused_delta`
+    fused_divisor: str | None = None
     #: whether ``y`` may be given as 1-D integer class labels (one-hot encoded)
     accepts_labels = False
     #: whether the value is a sum over the rows (so it grows with them) rather than a mean
@@ -60,7 +63,16 @@ class Loss:
         return self.value(y, yhat, z), self.gradient(y, yhat)
 
     def fused_delta(self, y: np.ndarray, yhat: np.ndarray) -> np.ndarray:
-        raise NotImplementedError(f"{self.name} has no fused output gradient")
+        """δ = dL/dz = (ŷ − y) / N or / n (``fused_divisor``), for the fused pair only."""
+        d = yhat - y
+        d /= self.fused_count(y)
+        return d
+
+    def fused_count(self, y: np.ndarray) -> int:
+        """The number ``fused_divisor`` names for targets y: y.size for "N", rows for "n"."""
+        if self.fused_divisor is None:
+            raise NotImplementedError(f"{self.name} has no fused output gradient")
+        return y.size if self.fused_divisor == "N" else y.shape[0]
 
     def check_target(self, y: np.ndarray) -> None:
         """Refuse targets this loss cannot take (called once, at the public boundary)."""
@@ -155,6 +167,7 @@ class BinaryCrossEntropy(Loss):
 
     name = "binary_crossentropy"
     fused_activation = "sigmoid"
+    fused_divisor = "N"
     accepts_labels = True
 
     def value(self, y, yhat, z=None):
@@ -166,11 +179,6 @@ class BinaryCrossEntropy(Loss):
     def gradient(self, y, yhat):
         p = _clip_probability(yhat)
         return (p - y) / (p * (1 - p) * p.size)
-
-    def fused_delta(self, y, yhat):
-        d = yhat - y
-        d /= d.size
-        return d
 
     def check_target(self, y):
         bad = (y < 0) | (y > 1)
@@ -195,6 +203,7 @@ class CategoricalCrossEntropy(Loss):
 
     name = "categorical_crossentropy"
     fused_activation = "softmax"
+    fused_divisor = "n"
     accepts_labels = True
 
     def value(self, y, yhat, z=None):
@@ -212,11 +221,6 @@ class CategoricalCrossEntropy(Loss):
 
     def gradient(self, y, yhat):
         return -y / (_clip_probability(yhat) * y.shape[0])
-
-    def fused_delta(self, y, yhat):
-        d = yhat - y
-        d /= y.shape[0]
-        return d
 
     def check_target(self, y):
         if (y < 0).any():

@@ -16,7 +16,7 @@ returns a float.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -65,3 +65,11 @@ def get(name: str) -> Callable[[np.ndarray, np.ndarray], float]:
     if not isinstance(name, str) or name.lower() not in METRICS:
         raise ValueError(f"Unknown metric {name!r}. Expected one of: {', '.join(METRICS)}.")
     return METRICS[name.lower()]
+
+
+def names(metric_names: Sequence[str]) -> list[str]:
+    """``metric_names`` as a list, an unknown one refused (by :func:`get`) before any work."""
+    listed = list(metric_names)
+    for name in listed:
+        get(name)
+    return listed

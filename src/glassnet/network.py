@@ -20,7 +20,6 @@ True
 
 from __future__ import annotations
 
-import copy as copy_module
 import math
 import os
 import warnings
@@ -33,32 +32,27 @@ from glassnet import losses as losses_module
 from glassnet import lr_finder, shaped
 from glassnet import metrics as metrics_module
 from glassnet import optimizers as optimizers_module
+from glassnet.activations import Activation
+from glassnet.callbacks import Callback
+from glassnet.initializers import Initializer
 from glassnet.layers import Dense, Layer, connect
-from glassnet.resources import check_fits
+from glassnet.parameters import Parameters
 from glassnet.schedules import Schedule
-from glassnet.training import (
-    Callback,
-    History,
-    TrainingDivergedError,
-    check_fit_options,
-    hold_out,
-    train,
-)
+from glassnet.training import History, TrainingDivergedError, check_fit_options, hold_out, train
 from glassnet.validation import (
+    check_choice,
     check_positive_float,
     check_positive_int,
-    check_weight_pair,
     check_X,
     check_y,
     target_range_warning,
 )
 
-_DTYPES = {"float64": np.float64, "float32": np.float32}
 #: ``predict`` works through the data in chunks whose widest activation stays under this
 PREDICT_CHUNK_BYTES = 32 * 2**20
 
 
-class Network:
+class Network(Parameters):
     """A feed-forward network of layers.
 
     Parameters
@@ -71,12 +65,9 @@ class Network:
     """
 
     def __init__(self, layers: Sequence[Layer], seed: int | None = None, dtype: str = "float64"):
-        layers = connect(layers)
-        key = str(np.dtype(dtype)) if not isinstance(dtype, str) else dtype
-        if key not in _DTYPES:
-            raise ValueError(f"dtype must be 'float64' or 'float32', but got {dtype!r}.")
-        self.layers = layers
-        self.dtype = np.dtype(_DTYPES[key])
+        self.layers = connect(layers)
+        key = dtype if isinstance(dtype, str) else str(np.dtype(dtype))
+        self.dtype = np.dtype(check_choice(key, "dtype", ("float64", "float32")))
         self.seed = seed
         self.rng = np.random.default_rng(seed)
         self.loss: losses_module.Loss | None = None
@@ -85,101 +76,9 @@ class Network:
         self.stop_training = False
         #: the last forward pass's output (a work array: the next pass overwrites it)
         self.output: np.ndarray | None = None
-        #: during fit, the weights at the start of the current epoch
-        self.epoch_start_params: np.ndarray | None = None
         #: free-form JSON-ready facts saved with the model (feature scaling, names, ...)
         self.metadata: dict[str, Any] = {}
         self._allocate()
-        for layer in self.layers:
-            layer.initialize(self.rng)
-            layer.in_network = True
-
-    def _allocate(self) -> None:
-        """One flat buffer for all parameters, one for all gradients; layers get views."""
-        shapes = [layer.param_shapes() for layer in self.layers]
-        total = sum(int(np.prod(s)) for per_layer in shapes for s in per_layer.values())
-        # parameters, gradients and up to two optimizer arrays (Adam's m and v)
-        check_fits(
-            4 * total * self.dtype.itemsize,
-            f"A network of {total:,} parameters ({self.dtype.name})",
-            "Use fewer or narrower layers.",
-        )
-        self.params = np.zeros(total, dtype=self.dtype)
-        self.grads = np.zeros(total, dtype=self.dtype)
-        self._bind_views()
-
-    def _bind_views(self) -> None:
-        """Hand each layer its views into ``params`` and ``grads``, in layer order."""
-        offset = 0
-        for layer in self.layers:
-            per_layer = layer.param_shapes()
-            p_views, g_views = {}, {}
-            for name, shape in per_layer.items():
-                size = int(np.prod(shape))
-                p_views[name] = self.params[offset : offset + size].reshape(shape)
-                g_views[name] = self.grads[offset : offset + size].reshape(shape)
-                offset += size
-            layer.bind(p_views, g_views)
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        # copy.deepcopy and pickle copy ``params`` and every layer's W and b apart, so
-        # the layers would hold arrays of their own that training the copy never
-        # touches; bind them again as views into the copy's own vectors
-        self.__dict__.update(state)
-        self._bind_views()
-
-    def copy(self) -> Network:
-        """An independent copy: its own weights, gradients, optimizer state, random
-        generator (in the same state), history and metadata; training it leaves
-        this network as it was. Same as ``copy.deepcopy(net)``."""
-        return copy_module.deepcopy(self)
-
-    # -- shape facts --------------------------------------------------------
-    @property
-    def n_inputs(self) -> int:
-        return self.layers[0].n_inputs
-
-    @property
-    def n_outputs(self) -> int:
-        return self.layers[-1].n_units
-
-    @property
-    def n_params(self) -> int:
-        return int(self.params.size)
-
-    @property
-    def dense_layers(self) -> list[Dense]:
-        return [layer for layer in self.layers if isinstance(layer, Dense)]
-
-    # -- weights ------------------------------------------------------------
-    def get_weights(self) -> list[tuple[np.ndarray, np.ndarray | None]]:
-        """Copies of ``(W, b)`` for each Dense layer (b is None without bias)."""
-        return [
-            (layer.W.copy(), None if layer.b is None else layer.b.copy())
-            for layer in self.dense_layers
-        ]
-
-    def set_weights(self, weights: Sequence[Sequence[Any]]) -> None:
-        """Set ``[(W, b), ...]``, one pair per Dense layer, as ``get_weights`` gives them.
-
-        ``b`` may also be (1, n_units), the tutorials' shape, or None for a
-        layer without bias. Every shape is checked before anything is written.
-        """
-        dense = self.dense_layers
-        if not isinstance(weights, (list, tuple)) or len(weights) != len(dense):
-            got = len(weights) if isinstance(weights, (list, tuple)) else type(weights).__name__
-            raise ValueError(
-                f"set_weights expects a list of {len(dense)} (W, b) pair(s), one per Dense "
-                f"layer, but got {got}."
-            )
-        staged = [
-            (layer, *check_weight_pair(pair, i, layer, self.dtype))
-            for i, (layer, pair) in enumerate(zip(dense, weights), start=1)
-        ]
-        for layer, W, b in staged:
-            layer.W[...] = W
-            if b is not None:
-                layer.b[...] = b
 
     # -- the math, on arrays already validated --------------------------------
     def forward(self, X: np.ndarray, training: bool = False) -> np.ndarray:
@@ -206,7 +105,7 @@ class Network:
         """
         last = self.layers[-1]
         more = len(self.layers) > 1
-        if self._is_fused(loss):
+        if self.is_fused(loss):
             value = loss.value(y, last.a, last.z)
             last.grad_a = None
             grad = last.backward_delta(loss.fused_delta(y, last.a), more)
@@ -220,7 +119,7 @@ class Network:
     def loss_value(self, y: np.ndarray, loss: losses_module.Loss) -> float:
         """The loss of the last :meth:`forward` (from the logits where that is stabler)."""
         last = self.layers[-1]
-        return loss.value(y, last.a, last.z if self._is_fused(loss) else None)
+        return loss.value(y, last.a, last.z if self.is_fused(loss) else None)
 
     def loss_and_gradients(
         self, X: np.ndarray, y: np.ndarray, loss: losses_module.Loss, training: bool = False
@@ -261,32 +160,36 @@ class Network:
     def evaluate_arrays(
         self, X: np.ndarray, y: np.ndarray, loss: losses_module.Loss, metric_names: list[str]
     ) -> dict[str, float]:
-        yhat, z = self._forward_in_chunks(X, keep_z=self._is_fused(loss))
+        yhat, z = self._forward_in_chunks(X, keep_z=self.is_fused(loss))
         result = {"loss": loss.value(y, yhat, z)}  # z is None unless the pair is fused
         for name in metric_names:
             result[name] = metrics_module.get(name)(y, yhat)
         return result
 
-    def _is_fused(self, loss: losses_module.Loss) -> bool:
-        """Whether the output activation and ``loss`` form a fused pair (δ = ŷ − y)."""
+    def is_fused(self, loss: losses_module.Loss) -> bool:
+        """Whether the output activation and ``loss`` form a fused pair, whose output
+        gradient is δ = dL/dz = (ŷ − y) / (the loss's ``fused_divisor``)."""
         if loss.fused_activation is None or not hasattr(self.layers[-1], "backward_delta"):
             return False
         activation = getattr(self.layers[-1], "activation", None)
         return loss.fused_activation == getattr(activation, "name", None)
 
     # -- the public surface -------------------------------------------------
-    def _first_layer_name(self) -> str:
-        return f"Layer 1 ({self.layers[0]!r})"
-
-    def _check_X(self, X: Any) -> np.ndarray:
+    def check_X(self, X: Any) -> np.ndarray:
+        """X as this network takes it, a (n_samples, n_inputs) array of its dtype, or
+        the sentence that says why not (see :func:`glassnet.validation.check_X`); for
+        N-D layers, samples of the shape they take (:mod:`glassnet.shaped`)."""
         if shaped.is_shaped(self.layers):
             X = shaped.check_input(X, self.layers, self.dtype)
             self._out_shape = shaped.propagate(self.layers, X.shape[1:])[-1]
             return X
-        return check_X(X, self.n_inputs, self.dtype, self._first_layer_name())
+        return check_X(X, self.n_inputs, self.dtype, f"Layer 1 ({self.layers[0]!r})")
 
-    def _check_y(self, y: Any, n_samples: int, loss: losses_module.Loss) -> np.ndarray:
-        out_shape = getattr(self, "_out_shape", None)  # from _check_X, for N-D outputs
+    def check_y(self, y: Any, n_samples: int, loss: losses_module.Loss) -> np.ndarray:
+        """y as (n_samples, n_outputs) of the network's dtype (1-D class labels one-hot
+        encoded where ``loss`` takes labels; N-D targets shaped like the last layer's
+        output), refused if ``loss`` cannot take it."""
+        out_shape = getattr(self, "_out_shape", None)  # from check_X, for N-D outputs
         if shaped.is_shaped(self.layers) and out_shape is not None and len(out_shape) > 1:
             y = shaped.check_targets(y, n_samples, out_shape, self.dtype, loss)
         else:
@@ -332,14 +235,12 @@ class Network:
             ETA; tqdm's if installed); 2 one line per epoch on stdout.
         metrics : names from :data:`glassnet.metrics.METRICS`, recorded per epoch
             (with ``val_`` + name on the validation data).
-        callbacks : objects with ``on_epoch_end(epoch, logs)`` and optionally
-            ``on_train_begin(network)`` / ``on_train_end(network)``, e.g.
-            :class:`~glassnet.callbacks.EarlyStopping`; a truthy return value of
-            ``on_epoch_end`` (or ``net.stop_training = True``) stops training.
-        validation_split : a fraction in [0, 1): hold out that fraction of the
-            rows, drawn at random with the network's generator (not Keras's last
-            rows: sorted data would validate on one class), as validation data;
-            cannot be combined with ``validation_data``.
+        callbacks : objects with the hooks of :mod:`glassnet.callbacks`, e.g. an
+            :class:`~glassnet.callbacks.EarlyStopping`; a truthy ``on_epoch_end``
+            (or ``net.stop_training = True``) stops training.
+        validation_split : a fraction in [0, 1) of the rows to hold out as validation
+            data, drawn at random with the network's generator, not Keras's last rows
+            (:func:`glassnet.training.hold_out`); not with ``validation_data``.
         weight_decay : L2 weight decay λ, set on the optimizer (None keeps the
             optimizer's own, 0 by default). Each step uses g + λθ, the gradient of
             L + (λ/2)‖θ‖², for every weight and bias (``torch.optim`` semantics);
@@ -362,27 +263,12 @@ class Network:
         batch_size = check_positive_int(batch_size, "batch_size", allow_none=True)
         if lr is not None:
             lr = check_positive_float(lr, "lr")
-        if verbose not in (0, 1, 2):
-            raise ValueError(f"verbose must be 0, 1 or 2, but got {verbose!r}.")
+        check_choice(verbose, "verbose", (0, 1, 2))
         check_fit_options(weight_decay, validation_split, validation_data, lr_schedule)
         loss_obj = losses_module.get(loss)
         optimizer_obj = optimizers_module.for_fit(optimizer, lr, weight_decay, self.optimizer)
-        metric_names = list(metrics)
-        for name in metric_names:
-            metrics_module.get(name)  # refuses an unknown name before any work
-        X = self._check_X(X)
-        y = self._check_y(y, X.shape[0], loss_obj)
-        unreachable = target_range_warning(y, getattr(self.layers[-1], "activation", None))
-        if unreachable:
-            warnings.warn(unreachable, UserWarning, stacklevel=2)
-        val = None
-        if validation_split:
-            X, y, val = hold_out(X, y, validation_split, self.rng)
-        if validation_data is not None:
-            if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
-                raise ValueError("validation_data must be a pair (X_val, y_val).")
-            Xv = self._check_X(validation_data[0])
-            val = (Xv, self._check_y(validation_data[1], Xv.shape[0], loss_obj))
+        metric_names = metrics_module.names(metrics)
+        X, y, val = self._training_data(X, y, loss_obj, validation_split, validation_data)
         self.loss, self.optimizer = loss_obj, optimizer_obj
         settings = dict(loss=loss_obj, lr=optimizer_obj.lr, optimizer=optimizer_obj.name,
                         batch_size=batch_size, epochs=epochs, validation_data=val)
@@ -432,6 +318,23 @@ class Network:
 
         return network_html(self)
 
+    def _training_data(self, X, y, loss, validation_split, validation_data):
+        """fit's (X, y) and validation pair, validated once, the split held out."""
+        X = self.check_X(X)
+        y = self.check_y(y, X.shape[0], loss)
+        unreachable = target_range_warning(y, getattr(self.layers[-1], "activation", None))
+        if unreachable:
+            warnings.warn(unreachable, UserWarning, stacklevel=3)
+        if validation_split:
+            train_rows, val_rows = hold_out(X.shape[0], validation_split, self.rng)
+            return X[train_rows], y[train_rows], (X[val_rows], y[val_rows])
+        if validation_data is None:
+            return X, y, None
+        if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
+            raise ValueError("validation_data must be a pair (X_val, y_val).")
+        Xv = self.check_X(validation_data[0])
+        return X, y, (Xv, self.check_y(validation_data[1], Xv.shape[0], loss))
+
     def save(self, path: str | os.PathLike) -> None:
         """Save the whole network to one file; see :func:`glassnet.tools.saving.save`.
 
@@ -445,7 +348,7 @@ class Network:
     def predict(self, X: Any) -> np.ndarray:
         """Outputs for X: (n_samples, n_outputs), or the last layer's shape for N-D
         layers ((N, F, H′, W′), (N, T, H)), computed in bounded memory."""
-        return self.predict_array(self._check_X(X))
+        return self.predict_array(self.check_X(X))
 
     def evaluate(
         self,
@@ -464,11 +367,9 @@ class Network:
         if metrics is None:
             output = getattr(getattr(self.layers[-1], "activation", None), "name", None)
             metrics = ("accuracy",) if output in ("sigmoid", "softmax") else ()
-        metric_names = list(metrics)
-        for name in metric_names:
-            metrics_module.get(name)
-        X = self._check_X(X)
-        y = self._check_y(y, X.shape[0], loss_obj)
+        metric_names = metrics_module.names(metrics)
+        X = self.check_X(X)
+        y = self.check_y(y, X.shape[0], loss_obj)
         return self.evaluate_arrays(X, y, loss_obj, metric_names)
 
     def summary(self, print_fn=print, input_shape: tuple[int, ...] | None = None) -> None:
@@ -505,12 +406,9 @@ class Network:
         apply: bool = False,
         cell: tuple[int, int, int, int] = (0, 0, 0, 0),
     ):
-        """Record one full-batch gradient-descent iteration, every number kept.
-
-        Returns a :class:`glassnet.glassbox.trace.Trace` whose ``steps`` are the
-        tutorial's steps 0-11 (``tr["d_output"]``, ``tr.to_text()``...). The
-        network is left unchanged unless ``apply=True``, which keeps the update
-        (one epoch of ``fit(X, y, lr=lr, loss=loss, optimizer="gd")``).
+        """One full-batch gradient-descent iteration, every number kept: a
+        :class:`glassnet.glassbox.trace.Trace` of the tutorial's steps 0-11; see
+        :func:`glassnet.glassbox.trace.trace` (``apply=True`` keeps the update).
 
         A network with Conv2D, MaxPool2D or RNN layers gives instead a
         :class:`glassnet.glassbox.layer_tables.LayerTrace` of one forward and
@@ -518,12 +416,6 @@ class Network:
         of output ``cell`` (n, f, i, j) and the im2col matrix, for each pooling the
         winner of every window, for each RNN the time steps and BPTT.
         """
-        from glassnet.glassbox.trace import trace
-
-        lr = check_positive_float(lr, "lr")
-        loss_obj = losses_module.get(loss)
-        X = self._check_X(X)
-        y = self._check_y(y, X.shape[0], loss_obj)
         if shaped.is_shaped(self.layers):  # conv / recurrent layers: their own tables
             from glassnet.glassbox.layer_tables import trace_layers
 
@@ -533,6 +425,46 @@ class Network:
                     "with convolutional or recurrent layers is traced without changing it. "
                     "Train it with fit(X, y, epochs=1, optimizer='gd', lr=...) instead."
                 )
+            check_positive_float(lr, "lr")
+            loss_obj = losses_module.get(loss)
+            X = self.check_X(X)
+            return trace_layers(self, X, self.check_y(y, X.shape[0], loss_obj), loss=loss_obj,
+                                cell=cell)  # fmt: skip
+        from glassnet.glassbox.trace import trace
 
-            return trace_layers(self, X, y, loss=loss_obj, cell=cell)
-        return trace(self, X, y, loss=loss_obj, lr=lr, apply=bool(apply))
+        return trace(self, X, y, loss=loss, lr=lr, apply=apply)
+
+
+def mlp(
+    sizes: Sequence[int],
+    activation: str | Activation = "sigmoid",
+    output: str | Activation = "sigmoid",
+    *,
+    init: str | Initializer = "uniform",
+    use_bias: bool = True,
+    seed: int | None = None,
+    dtype: str = "float64",
+) -> Network:
+    """A multi-layer perceptron: Dense layers of widths ``sizes`` (inputs first,
+    outputs last), ``activation`` on every hidden layer and ``output`` on the last.
+
+    The defaults are the tutorials' network (sigmoid everywhere, U[0, 1) weights):
+
+    >>> mlp([4, 3, 1], seed=42).layers      # Sunil Ray's 4-3-1
+    [Dense(4, 3, activation='sigmoid'), Dense(3, 1, activation='sigmoid')]
+    >>> mlp([64, 128, 10], activation="relu", output="softmax", init="he").n_params
+    9610
+    """
+    if isinstance(sizes, (str, bytes)) or not isinstance(sizes, Sequence) or len(sizes) < 2:
+        raise ValueError(
+            f"sizes must list at least two widths, inputs first and outputs last, such as "
+            f"[4, 3, 1], but got {sizes!r}."
+        )
+    widths = [check_positive_int(n, f"sizes[{i}]") for i, n in enumerate(sizes)]
+    last = len(widths) - 2
+    layers = [
+        Dense(n_in, n_out, activation=output if i == last else activation, use_bias=use_bias,
+              init=init)
+        for i, (n_in, n_out) in enumerate(zip(widths, widths[1:]))
+    ]  # fmt: skip
+    return Network(layers, seed=seed, dtype=dtype)

@@ -25,23 +25,15 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from glassnet.validation import check_positive_int, check_range
+
 
 def _check_gamma(gamma: Any) -> float:
-    if not (isinstance(gamma, (int, float)) and 0 < gamma <= 1):
-        raise ValueError(f"gamma must be a number in (0, 1], but got {gamma!r}.")
-    return float(gamma)
-
-
-def _check_epochs(value: Any, name: str) -> int:
-    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        raise ValueError(f"{name} must be a whole number >= 1, but got {value!r}.")
-    return value
+    return check_range(gamma, "gamma", 0, 1, low_open=True, noun="a number")
 
 
 class Schedule:
     """Base class: ``schedule(lr, epoch)`` → the learning rate of ``epoch``."""
-
-    name = "schedule"
 
     def __call__(self, lr: float, epoch: int) -> float:
         raise NotImplementedError
@@ -57,10 +49,8 @@ class Schedule:
 class StepDecay(Schedule):
     """η_e = η · γ^⌊e / step_size⌋: multiply by γ every ``step_size`` epochs."""
 
-    name = "step"
-
     def __init__(self, step_size: int, gamma: float = 0.1):
-        self.step_size = _check_epochs(step_size, "step_size")
+        self.step_size = check_positive_int(step_size, "step_size")
         self.gamma = _check_gamma(gamma)
 
     def __call__(self, lr, epoch):
@@ -72,8 +62,6 @@ class StepDecay(Schedule):
 
 class ExponentialDecay(Schedule):
     """η_e = η · γ^e: multiply by γ every epoch."""
-
-    name = "exponential"
 
     def __init__(self, gamma: float):
         self.gamma = _check_gamma(gamma)
@@ -91,13 +79,9 @@ class CosineDecay(Schedule):
     ``period`` is T in epochs; after T epochs the rate stays at ``min_lr``.
     """
 
-    name = "cosine"
-
     def __init__(self, period: int, min_lr: float = 0.0):
-        self.period = _check_epochs(period, "period")
-        if not (isinstance(min_lr, (int, float)) and math.isfinite(min_lr) and min_lr >= 0):
-            raise ValueError(f"min_lr must be a finite number >= 0, but got {min_lr!r}.")
-        self.min_lr = float(min_lr)
+        self.period = check_positive_int(period, "period")
+        self.min_lr = check_range(min_lr, "min_lr", 0)
 
     def __call__(self, lr, epoch):
         progress = min(epoch, self.period) / self.period
@@ -106,7 +90,3 @@ class CosineDecay(Schedule):
     def get_config(self):
         return {"period": self.period, "min_lr": self.min_lr}
 
-
-SCHEDULES: dict[str, type[Schedule]] = {
-    cls.name: cls for cls in (StepDecay, ExponentialDecay, CosineDecay)
-}

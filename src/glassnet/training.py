@@ -13,30 +13,50 @@ computed and the callbacks (early stopping, the progress bar) are called.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
 from glassnet import metrics as metrics_module
 from glassnet import resources, shaped
+from glassnet.callbacks import EpochLogger, ProgressBar
+from glassnet.validation import check_range
 
 if TYPE_CHECKING:
+    from glassnet.layers import Layer
     from glassnet.losses import Loss
-    from glassnet.network import Network
     from glassnet.optimizers import Optimizer
+
+
+class Trainee(Protocol):
+    """What the loop uses of a network (a :class:`glassnet.Network` is one): its flat
+    ``params`` and ``grads``, its generator, its layers' widths, one forward and
+    backward pass, and an evaluation on arrays."""
+
+    params: np.ndarray
+    grads: np.ndarray
+    rng: np.random.Generator
+    layers: Sequence[Layer]
+    dtype: np.dtype
+    output: np.ndarray | None
+    stop_training: bool
+    n_inputs: int
+    n_outputs: int
+
+    def loss_and_gradients(
+        self, X: np.ndarray, y: np.ndarray, loss: Loss, training: bool = False
+    ) -> float: ...
+
+    def evaluate_arrays(
+        self, X: np.ndarray, y: np.ndarray, loss: Loss, metric_names: list[str]
+    ) -> dict[str, float]: ...
 
 
 class TrainingDivergedError(FloatingPointError):
     """The loss became NaN or infinite during ``fit``; the weights are rolled back
     to the start of the epoch before the one where it happened (the last weights
     whose loss was finite), or to the weights ``fit`` began with."""
-
-
-class Callback(Protocol):
-    """Anything with ``on_epoch_end``; see :mod:`glassnet.callbacks` for the other hooks."""
-
-    def on_epoch_end(self, epoch: int, logs: dict[str, float]) -> bool | None: ...
 
 
 class History:
@@ -124,15 +144,8 @@ def check_fit_options(
     weight_decay: Any, validation_split: Any, validation_data: Any, lr_schedule: Any
 ) -> None:
     """Refuse bad values of fit's training options, before any work is done."""
-    number = (int, float, np.floating)
-    if weight_decay is not None and not (
-        isinstance(weight_decay, number) and math.isfinite(weight_decay) and weight_decay >= 0
-    ):
-        raise ValueError(f"weight_decay must be a number >= 0, but got {weight_decay!r}.")
-    if not (isinstance(validation_split, number) and 0 <= validation_split < 1):
-        raise ValueError(
-            f"validation_split must be a fraction in [0, 1), but got {validation_split!r}."
-        )
+    check_range(weight_decay, "weight_decay", 0, allow_none=True)
+    check_range(validation_split, "validation_split", 0, 1, high_open=True, noun="a fraction")
     if validation_split and validation_data is not None:
         raise ValueError("Give either validation_data or validation_split, not both.")
     if lr_schedule is not None and not callable(lr_schedule):
@@ -143,28 +156,36 @@ def check_fit_options(
 
 
 def hold_out(
-    X: np.ndarray, y: np.ndarray, fraction: float, rng: np.random.Generator
-) -> tuple[np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray]]:
-    """Split off ``fraction`` of the rows, drawn at random from ``rng``, as validation
-    data; ``int(n · (1 − fraction))`` rows train. Each part keeps the rows' order.
+    n_samples: int, fraction: float, rng: np.random.Generator, name: str = "validation_split"
+) -> tuple[np.ndarray, np.ndarray]:
+    """The rows to train on and the rows to hold out for validation, as sorted indices.
 
-    Random, not Keras's last rows: data sorted by class (as many bundled sets
-    are) would otherwise validate on one class the training never saw.
+    The rule (the one ``fit(validation_split=)``, the CLI and the scikit-learn
+    estimators follow): ⌊n (1 − fraction)⌋ rows train and the other
+    ⌈n · fraction⌉ validate, as Keras rounds and scikit-learn's
+    ``train_test_split`` does; which rows is drawn at random from ``rng`` (one
+    permutation), not Keras's last rows: data sorted by class, as many bundled
+    sets are, would otherwise validate on one class the training never saw.
+    Each part keeps the rows' order. ``name`` is the caller's word for the
+    fraction, for the error message.
+
+    >>> hold_out(10, 0.25, np.random.default_rng(0))[1].size
+    3
     """
-    n = X.shape[0]
-    n_train = int(n * (1 - fraction))
-    if n_train < 1 or n_train == n:
+    fraction = check_range(fraction, name, 0, 1, high_open=True, noun="a fraction")
+    # rounded to 9 digits first, so that 10 × (1 − 0.9) is 1, not 0.9999999999999998
+    n_train = math.floor(round(n_samples * (1 - fraction), 9))
+    if n_train < 1 or n_train == n_samples:
         raise ValueError(
-            f"validation_split={fraction} of {n} sample(s) leaves {n_train} for training "
-            f"and {n - n_train} for validation; both need at least one."
+            f"{name}={fraction:g} of {n_samples} sample(s) leaves {n_train} for training "
+            f"and {n_samples - n_train} for validation; both need at least one."
         )
-    order = rng.permutation(n)
-    train_rows, val_rows = np.sort(order[:n_train]), np.sort(order[n_train:])
-    return X[train_rows], y[train_rows], (X[val_rows], y[val_rows])
+    order = rng.permutation(n_samples)
+    return np.sort(order[:n_train]), np.sort(order[n_train:])
 
 
 def check_batch_fits(
-    net: Network, rows: int, shuffled: bool = False, sample_shape: tuple[int, ...] | None = None
+    net: Trainee, rows: int, shuffled: bool = False, sample_shape: tuple[int, ...] | None = None
 ) -> None:
     """Refuse, with the estimate and a batch size that fits, a batch whose
     activations would not fit in memory.
@@ -191,15 +212,8 @@ def check_batch_fits(
     )
 
 
-def _finite_weights(params: np.ndarray) -> bool:
-    """Whether every weight is finite: a finite θ·θ settles it in one BLAS pass; a
-    non-finite one (NaN, inf, or squares of huge weights) is looked at entry by entry.
-    Called inside the training loop's errstate, so an overflow there is silent."""
-    return math.isfinite(params.dot(params)) or bool(np.isfinite(params).all())
-
-
 def _epoch(
-    net: Network, X: np.ndarray, y: np.ndarray, loss: Loss, optimizer: Optimizer,
+    net: Trainee, X: np.ndarray, y: np.ndarray, loss: Loss, optimizer: Optimizer,
     step: int, shuffle: bool, metric_fns: dict[str, Callable],
 ) -> tuple[float, dict[str, float]]:
     """One epoch of (mini)batches: one permutation, one gather per batch when shuffled.
@@ -232,8 +246,90 @@ def _epoch(
     return total / n, {name: value / n for name, value in sums.items()}
 
 
+def _diverged(value: float, params: np.ndarray) -> bool:
+    """Whether the epoch's loss or any weight is NaN or infinite.
+
+    One BLAS pass settles the common case: a finite L + θ·θ means both are
+    finite. Only when it is not (NaN, inf, or squares of huge finite weights)
+    are the loss and the weights looked at entry by entry. Called inside the
+    loop's errstate, so an overflow of θ·θ is silent.
+    """
+    if math.isfinite(value + params.dot(params)):
+        return False
+    return not (math.isfinite(value) and np.isfinite(params).all())
+
+
+def _roll_back(
+    net: Trainee, optimizer: Optimizer, loss: Loss, epoch: int, first: bool,
+    epoch_start: np.ndarray, before: np.ndarray, value: float,
+) -> TrainingDivergedError:
+    """Put back the last weights known to give a finite loss, reset the optimizer,
+    and return the error that says so.
+
+    A full-batch loss is computed before the update, so when epoch e's loss is
+    not finite the weights at the start of e already overflow: the last good
+    ones are those at the start of e − 1 (``before``), or, in a fit call's first
+    epoch, the weights the call began with (``epoch_start``).
+    """
+    np.copyto(net.params, epoch_start if first else before)
+    where = (
+        f"to the weights this fit call began with (epoch {epoch})" if first
+        else f"to the start of epoch {epoch - 1}, the last with a finite loss"
+    )  # fmt: skip
+    optimizer.reset()  # its momenta grew with the divergence
+    return TrainingDivergedError(
+        f"Training diverged at epoch {epoch}: the {loss.name} loss became {value} (or a "
+        f"weight became NaN/inf). The weights were rolled back {where}, and the "
+        f"optimizer's state was reset. Try a smaller learning rate than "
+        f"lr={optimizer.lr:g}, or scale the inputs."
+    )
+
+
+def _validation_figures(
+    net: Trainee, validation_data: tuple[np.ndarray, np.ndarray], loss: Loss,
+    metric_names: list[str],
+) -> dict[str, float]:
+    """``val_loss`` and ``val_<metric>`` on the validation data, after the epoch's updates."""
+    Xv, yv = validation_data
+    return {f"val_{k}": v for k, v in net.evaluate_arrays(Xv, yv, loss, metric_names).items()}
+
+
+class _Hooks:
+    """The callbacks of one fit call, the display that ``verbose`` adds after them (so
+    it shows the figures they see), each hook called under the caller's errstate."""
+
+    def __init__(self, callbacks: list[Any], verbose: int, epochs: int):
+        self.display = [ProgressBar(epochs)] if verbose == 1 else (
+            [EpochLogger()] if verbose == 2 else [])  # fmt: skip
+        self.all = [*callbacks, *self.display]
+        self.begins = [cb for cb in self.all if hasattr(cb, "on_epoch_begin")]
+        self.ends = [cb for cb in self.all if hasattr(cb, "on_epoch_end")]
+        self.errstate = np.geterr()  # the caller's settings, for the caller's code
+
+    def train_begin(self, net: Trainee) -> None:
+        for cb in self.all:
+            if hasattr(cb, "on_train_begin"):
+                cb.on_train_begin(net)
+
+    def epoch_begin(self, epoch: int) -> None:
+        with np.errstate(**self.errstate):
+            for cb in self.begins:
+                cb.on_epoch_begin(epoch, {})
+
+    def epoch_end(self, epoch: int, value: float, figures: dict[str, float], lr: float) -> bool:
+        """Call every on_epoch_end with the epoch's logs; whether one asked to stop."""
+        logs = {"loss": value, **figures, "lr": lr}
+        with np.errstate(**self.errstate):
+            return any([cb.on_epoch_end(epoch, dict(logs)) for cb in self.ends])
+
+    def train_end(self, net: Trainee, display_only: bool = False) -> None:
+        for cb in self.display if display_only else self.all:
+            if hasattr(cb, "on_train_end"):
+                cb.on_train_end(net)
+
+
 def train(
-    net: Network,
+    net: Trainee,
     X: np.ndarray,
     y: np.ndarray,
     *,
@@ -244,39 +340,31 @@ def train(
     shuffle: bool,
     validation_data: tuple[np.ndarray, np.ndarray] | None,
     metrics: list[str],
-    callbacks: list[Callback],
+    callbacks: list[Any],
     verbose: int,
     history: History,
     lr_schedule: Callable[[float, int], float] | None = None,
 ) -> History:
     """Run ``epochs`` epochs over validated arrays X (n, d) and y (n, k).
 
-    ``verbose`` adds a progress bar (1) or a line per epoch (2) after the
-    given callbacks, so it shows the figures they see.
+    Each epoch: the schedule's learning rate, a snapshot of the weights (what a
+    divergence rolls back to), the batches, the finiteness check, the
+    validation figures, the history and the callbacks. ``verbose`` adds a
+    progress bar (1) or a line per epoch (2) after the given callbacks, so it
+    shows the figures they see.
     """
-    from glassnet.callbacks import EpochLogger, ProgressBar
-
-    n = X.shape[0]
-    step = n if batch_size is None else min(batch_size, n)
-    check_batch_fits(net, step, shuffled=shuffle and step < n, sample_shape=X.shape[1:])
+    step = X.shape[0] if batch_size is None else min(batch_size, X.shape[0])
+    shuffle = shuffle and step < X.shape[0]  # (one batch in data order needs no shuffle)
+    check_batch_fits(net, step, shuffled=shuffle, sample_shape=X.shape[1:])
     metric_fns = {name: metrics_module.get(name) for name in metrics}
-    full_batch = step == n
-    params, grads = [net.params], [net.grads]
-    # the weights at the start of this epoch and of the one before: a full-batch loss
-    # is computed before the update, so when epoch e's loss is inf, the weights at the
-    # start of e already overflow and the last ones known to give a finite loss are
-    # those at the start of e − 1
-    snapshot, previous = np.empty_like(net.params), np.empty_like(net.params)
-    first_epoch = len(history)
-    base_lr = optimizer.lr
-    display = [ProgressBar(epochs)] if verbose == 1 else [EpochLogger()] if verbose == 2 else []
-    callbacks = list(callbacks) + display
+    tutorial_loop = step == X.shape[0] and not shuffle and not metric_fns
+    params, param_list, grad_list = net.params, [net.params], [net.grads]
+    # the weights at the start of this epoch and of the one before (see _roll_back)
+    epoch_start, before = np.empty_like(params), np.empty_like(params)
+    first_epoch, base_lr = len(history), optimizer.lr
+    hooks = _Hooks(callbacks, verbose, epochs)
     net.stop_training = False
-    outer_errstate = np.geterr()
-    for cb in callbacks:
-        if hasattr(cb, "on_train_begin"):
-            cb.on_train_begin(net)
-
+    hooks.train_begin(net)
     try:
         # A diverging run overflows somewhere in the batch loop; the finiteness check
         # reports it as one TrainingDivergedError instead of NumPy warnings. (Entered
@@ -286,51 +374,29 @@ def train(
                 epoch = first_epoch + e
                 if lr_schedule is not None:
                     optimizer.lr = float(lr_schedule(base_lr, epoch))
-                snapshot, previous = previous, snapshot
-                np.copyto(snapshot, net.params)
-                net.epoch_start_params = snapshot
-                if full_batch and not metric_fns:  # the tutorials' loop, with nothing else
-                    epoch_loss, figures = net.loss_and_gradients(X, y, loss, True), {}
-                    optimizer.step(params, grads)
+                epoch_start, before = before, epoch_start
+                epoch_start[...] = params  # (cheaper than np.copyto on small vectors)
+                if hooks.begins:
+                    hooks.epoch_begin(epoch)
+                if tutorial_loop:  # full batch, nothing else: the tutorials' loop
+                    value, figures = net.loss_and_gradients(X, y, loss, True), {}
+                    optimizer.step(param_list, grad_list)
                 else:
-                    epoch_loss, figures = _epoch(
-                        net, X, y, loss, optimizer, step, shuffle and step < n, metric_fns
-                    )
-                if not (math.isfinite(epoch_loss) and _finite_weights(net.params)):
-                    # the epoch before is this call's own only from its second epoch on;
-                    # in the first, the weights the call began with are all there is
-                    np.copyto(net.params, previous if e > 0 else snapshot)
-                    where = (
-                        f"to the start of epoch {epoch - 1}, the last with a finite loss"
-                        if e > 0 else f"to the weights this fit call began with (epoch {epoch})"
-                    )
-                    optimizer.reset()  # its momenta grew with the divergence
-                    raise TrainingDivergedError(
-                        f"Training diverged at epoch {epoch}: the {loss.name} loss became "
-                        f"{epoch_loss} (or a weight became NaN/inf). The weights were rolled "
-                        f"back {where}, and the optimizer's state was reset. Try a smaller "
-                        f"learning rate than lr={optimizer.lr:g}, or scale the inputs."
-                    )
+                    value, figures = _epoch(net, X, y, loss, optimizer, step, shuffle, metric_fns)
+                if _diverged(value, params):
+                    raise _roll_back(net, optimizer, loss, epoch, e == 0, epoch_start, before,
+                                     value)  # fmt: skip
                 if validation_data is not None:
-                    Xv, yv = validation_data
-                    val = net.evaluate_arrays(Xv, yv, loss, list(metric_fns))
-                    figures.update({f"val_{k}": v for k, v in val.items()})
-                history.add(epoch, epoch_loss, optimizer.lr, figures)
-                if callbacks:
-                    logs = {"loss": epoch_loss, **figures, "lr": optimizer.lr}
-                    with np.errstate(**outer_errstate):  # the caller's settings for its code
-                        stop = [cb.on_epoch_end(epoch, dict(logs)) for cb in callbacks]
-                    if any(stop):
-                        break
+                    figures.update(_validation_figures(net, validation_data, loss, metrics))
+                history.add(epoch, value, optimizer.lr, figures)
+                if hooks.ends and hooks.epoch_end(epoch, value, figures, optimizer.lr):
+                    break
                 if net.stop_training:
                     break
     except BaseException:
-        for cb in display:  # close the progress bar before the error shows
-            cb.on_train_end(net)
+        hooks.train_end(net, display_only=True)  # close the progress bar before the error
         raise
     finally:
         optimizer.lr = base_lr
-    for cb in callbacks:
-        if hasattr(cb, "on_train_end"):
-            cb.on_train_end(net)
+    hooks.train_end(net)
     return history

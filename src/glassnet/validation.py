@@ -7,6 +7,7 @@ Validation happens once, where data enters (``fit``, ``predict``, ``evaluate``,
 
 from __future__ import annotations
 
+import math
 import numbers
 from typing import Any
 
@@ -198,23 +199,72 @@ def target_range_warning(y: np.ndarray, activation: Any) -> str | None:
     )
 
 
-def check_positive_int(value: Any, name: str, allow_none: bool = False) -> int | None:
+def check_range(
+    value: Any,
+    name: str,
+    low: float | None = None,
+    high: float | None = None,
+    *,
+    low_open: bool = False,
+    high_open: bool = False,
+    whole: bool = False,
+    allow_none: bool = False,
+    noun: str | None = None,
+) -> Any:
+    """The one range check: ``value`` as an int (``whole``) or a finite float, between
+    ``low`` and ``high`` (closed ends unless ``low_open`` / ``high_open``), or a
+    ValueError that says so: "epochs must be a positive integer, but got 0.".
+
+    >>> check_range(0.25, "validation_split", 0, 1, high_open=True, noun="a fraction")
+    0.25
+    """
     if value is None and allow_none:
         return None
-    if isinstance(value, bool) or not isinstance(value, (numbers.Integral,)) or value <= 0:
-        raise ValueError(f"{name} must be a positive integer, but got {value!r}.")
-    return int(value)
+    kind = numbers.Integral if whole else numbers.Real
+    ok = isinstance(value, kind) and not isinstance(value, bool)
+    ok = ok and (whole or math.isfinite(value))
+    if ok:
+        ok = (low is None or (value > low if low_open else value >= low)) and (
+            high is None or (value < high if high_open else value <= high)
+        )
+    if not ok:
+        raise ValueError(
+            f"{name} must be {_describe_range(low, high, low_open, high_open, whole, noun)}, "
+            f"but got {value!r}."
+        )
+    return int(value) if whole else float(value)
+
+
+def _describe_range(low, high, low_open, high_open, whole, noun) -> str:
+    if whole and low == 1 and high is None and not low_open:
+        return "a positive integer"
+    if not whole and low == 0 and low_open and high is None:
+        return "a positive finite number"
+    noun = noun or ("a whole number" if whole else "a finite number")
+    if low is not None and high is not None:
+        return f"{noun} in {'(' if low_open else '['}{low:g}, {high:g}{')' if high_open else ']'}"
+    if low is not None:
+        return f"{noun} {'>' if low_open else '>='} {low:g}"
+    return noun if high is None else f"{noun} {'<' if high_open else '<='} {high:g}"
+
+
+def check_choice(value: Any, name: str, choices: tuple) -> Any:
+    """``value`` if it is one of ``choices``, else "mode must be 'min' or 'max', but got …"."""
+    if isinstance(value, bool) or value not in choices:
+        listed = [repr(c) for c in choices]
+        options = listed[0] if len(listed) == 1 else f"{', '.join(listed[:-1])} or {listed[-1]}"
+        raise ValueError(f"{name} must be {options}, but got {value!r}.")
+    return value
+
+
+def check_positive_int(value: Any, name: str, allow_none: bool = False) -> int | None:
+    """A whole number >= 1 (or None when ``allow_none``)."""
+    return check_range(value, name, 1, whole=True, allow_none=allow_none)
 
 
 def check_positive_float(value: Any, name: str) -> float:
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, numbers.Real)
-        or not np.isfinite(value)
-        or value <= 0
-    ):
-        raise ValueError(f"{name} must be a positive finite number, but got {value!r}.")
-    return float(value)
+    """A finite number > 0."""
+    return check_range(value, name, 0, low_open=True)
 
 
 def check_weight_pair(

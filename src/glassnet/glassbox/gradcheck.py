@@ -112,46 +112,42 @@ def gradcheck(net, X, y, loss="half_sse", eps: float | None = None, rtol: float 
     The network's weights and gradient buffer are left as they were.
     """
     loss_obj = losses_module.get(loss)
-    X = net._check_X(X)
-    y = net._check_y(y, X.shape[0], loss_obj)
+    X = net.check_X(X)
+    y = net.check_y(y, X.shape[0], loss_obj)
     wide = net.dtype == np.float64
     eps = (1e-6 if wide else 1e-2) if eps is None else eps
     rtol = (1e-5 if wide else 1e-2) if rtol is None else rtol
     atol = (1e-8 if wide else 1e-4) if atol is None else atol
-    saved_params, saved_grads = net.params.copy(), net.grads.copy()
+    with net.preserved():
+        value = net.loss_and_gradients(X, y, loss_obj)
+        checks = [
+            _check_tensor(net, X, y, loss_obj, name, W, dW.copy(), eps, rtol, atol)
+            for name, W, dW in net.named_parameters()
+        ]
+    return GradcheckReport(checks, loss_obj.name, eps, rtol, atol, value)
+
+
+def _check_tensor(net, X, y, loss, name, W, analytic, eps, rtol, atol) -> TensorCheck:
+    """Central differences for every element of the parameter tensor W (a view into
+    the network's weights), against its backpropagated gradient ``analytic``."""
+    theta, numeric = W.reshape(-1), np.empty(analytic.size)
 
     def loss_at() -> float:
         net.forward(X)
-        return net.loss_value(y, loss_obj)
+        return net.loss_value(y, loss)
 
-    try:
-        value = net.loss_and_gradients(X, y, loss_obj)
-        analytic = net.grads.copy()
-        numeric = np.empty_like(analytic)
-        theta = net.params
-        for k in range(theta.size):
-            orig = theta[k]
-            theta[k] = orig + eps
-            up = loss_at()
-            theta[k] = orig - eps
-            down = loss_at()
-            theta[k] = orig
-            numeric[k] = (up - down) / (2 * eps)
-    finally:
-        np.copyto(net.params, saved_params)
-        np.copyto(net.grads, saved_grads)
-
-    checks, offset = [], 0
-    for i, layer in enumerate(net.layers, start=1):
-        for pname, shape in layer.param_shapes().items():
-            size = int(np.prod(shape))
-            g, n = analytic[offset:offset + size], numeric[offset:offset + size]
-            offset += size
-            abs_err = np.abs(g - n)
-            scale = np.maximum(np.maximum(np.abs(g), np.abs(n)), np.finfo(np.float64).tiny)
-            rel_err = abs_err / scale
-            ok = bool(np.all((rel_err <= rtol) | (abs_err <= atol)))
-            on_abs = int(np.count_nonzero((rel_err > rtol) & (abs_err <= atol)))
-            checks.append(TensorCheck(f"layer {i} {pname}", tuple(shape), float(abs_err.max()),
-                                      float(rel_err.max()), ok, on_abs))
-    return GradcheckReport(checks, loss_obj.name, eps, rtol, atol, value)
+    for k in range(theta.size):
+        orig = theta[k]
+        theta[k] = orig + eps
+        up = loss_at()
+        theta[k] = orig - eps
+        down = loss_at()
+        theta[k] = orig
+        numeric[k] = (up - down) / (2 * eps)
+    g = analytic.reshape(-1)
+    abs_err = np.abs(g - numeric)
+    scale = np.maximum(np.maximum(np.abs(g), np.abs(numeric)), np.finfo(np.float64).tiny)
+    rel_err = abs_err / scale
+    ok = bool(np.all((rel_err <= rtol) | (abs_err <= atol)))
+    on_abs = int(np.count_nonzero((rel_err > rtol) & (abs_err <= atol)))
+    return TensorCheck(name, W.shape, float(abs_err.max()), float(rel_err.max()), ok, on_abs)

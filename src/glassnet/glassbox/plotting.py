@@ -303,7 +303,7 @@ def activation_histograms(net: Network, X: Any, bins: int = 30) -> Figure:
     to n_samples × n_units. The network's cached forward values are restored
     afterwards.
     """
-    X = net._check_X(X)
+    X = net.check_X(X)
     # copies: the forward pass below writes into the very arrays the layers hold
     saved = [
         tuple(None if v is None else v.copy() for v in (layer.x, layer.z, layer.a))

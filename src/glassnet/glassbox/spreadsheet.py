@@ -21,38 +21,9 @@ from __future__ import annotations
 
 import os
 
-import numpy as np
-
 from glassnet._files import atomic_write
+from glassnet.glassbox import notation
 
-_EPS = float(np.finfo(np.float64).eps)  # the engine's probability clip
-_ACTIVATION = {
-    "sigmoid": "1/(1+EXP(-{z}))",
-    "tanh": "TANH({z})",
-    "linear": "{z}",
-    "relu": "MAX({z},0)",
-    "leaky_relu": "IF({z}>0,{z},{alpha}*{z})",
-    "elu": "IF({z}>0,{z},{alpha}*(EXP({z})-1))",
-    "softplus": "LN(1+EXP({z}))",
-}
-_SLOPE = {
-    "sigmoid": "{a}*(1-{a})",
-    "tanh": "1-{a}^2",
-    "linear": "1",
-    "relu": "IF({z}>0,1,0)",
-    "leaky_relu": "IF({z}>0,1,{alpha})",
-    "elu": "IF({z}>0,1,{a}+{alpha})",
-    "softplus": "1/(1+EXP(-{z}))",
-}
-_CLIP = f"MIN(MAX({{p}},{_EPS!r}),1-{_EPS!r})"
-_ERROR = {  # E = −dL/d(output), from y and p = output; N elements, n samples
-    "half_sse": "{y}-{p}",
-    "sse": "2*({y}-{p})",
-    "mse": "2*({y}-{p})/{N}",
-    "mae": "-SIGN({p}-{y})/{N}",
-    "binary_crossentropy": "({y}-{c})/({c}*(1-{c})*{N})",
-    "categorical_crossentropy": "{y}/({c}*{n})",
-}
 LR_CELL = "$B$2"
 
 
@@ -85,6 +56,19 @@ def layout(trace) -> dict[str, tuple[int, int]]:
 
 def _formulas(trace, places) -> dict[str, list[list[str | float]]]:
     """Every cell's content: a number for given arrays, a formula string otherwise."""
+    out = {}
+    for name in trace.names:
+        op, arr = trace.ops[name], trace[name]
+        if op.kind == "given":
+            out[name] = arr.astype(float).tolist()
+            continue
+        cell = _cell_formula(trace, places, name, op)
+        out[name] = [["=" + cell(i, j) for j in range(arr.shape[1])] for i in range(arr.shape[0])]
+    return out
+
+
+def _cell_formula(trace, places, name, op):
+    """``f(i, j)``: the Excel formula of cell (i, j) of array ``name``, computed by ``op``."""
 
     def ref(name, i, j):
         r, c = places[name]
@@ -98,72 +82,60 @@ def _formulas(trace, places) -> dict[str, list[list[str | float]]]:
         r, c = places[name]
         return f"{_col(c + j)}{r}:{_col(c + j)}{r + trace[name].shape[0] - 1}"
 
-    out = {}
-    for name in trace.names:
-        op, arr = trace.ops[name], trace[name]
-        a = op.args
-        layer = trace.layers[op.layer - 1] if op.layer else None
-        alpha = layer["alpha"] if layer else None
-        cells = []
-        for i in range(arr.shape[0]):
-            row = []
-            for j in range(arr.shape[1]):
-                if op.kind == "given":
-                    row.append(float(arr[i, j]))
-                    continue
-                if op.kind == "affine":
-                    f = f"MMULT({row_range(a[0], i)},{col_range(a[1], j)})"
-                    f += f"+{ref(a[2], 0, j)}" if len(a) > 2 else ""
-                elif op.kind == "activation" and layer["activation"] == "softmax":
-                    z, zr = ref(a[0], i, j), row_range(a[0], i)
-                    f = f"EXP({z}-MAX({zr}))/SUMPRODUCT(EXP({zr}-MAX({zr})))"
-                elif op.kind == "activation":
-                    f = _ACTIVATION[layer["activation"]].format(z=ref(a[0], i, j), alpha=alpha)
-                elif op.kind == "slope":
-                    f = _SLOPE[layer["activation"]].format(
-                        z=ref(layer["z"], i, j), a=ref(layer["a"], i, j), alpha=alpha)
-                elif op.kind == "error":
-                    y, p = ref("y", i, j), ref("output", i, j)
-                    if trace.fused:
-                        div = arr.size if trace.loss.name == "binary_crossentropy" else arr.shape[0]
-                        f = f"({y}-{p})/{div}"
-                    else:
-                        f = _ERROR[trace.loss.name].format(
-                            y=y, p=p, c=_CLIP.format(p=p), N=arr.size, n=arr.shape[0])
-                elif op.kind == "delta":
-                    f = f"{ref(a[0], i, j)}*{ref(a[1], i, j)}"
-                elif op.kind == "copy":
-                    f = ref(a[0], i, j)
-                elif op.kind == "jvp":
-                    f = (f"{ref(a[1], i, j)}*({ref(a[0], i, j)}-SUMPRODUCT("
-                         f"{row_range(a[0], i)},{row_range(a[1], i)}))")
-                elif op.kind == "backprop":
-                    f = f"SUMPRODUCT({row_range(a[0], i)},{row_range(a[1], j)})"
-                elif op.kind == "update_W":
-                    f = (f"{ref(a[0], i, j)}+{LR_CELL}*SUMPRODUCT({col_range(a[1], i)},"
-                         f"{col_range(a[2], j)})")
-                elif op.kind == "update_b":
-                    f = f"{ref(a[0], 0, j)}+{LR_CELL}*SUM({col_range(a[1], j)})"
-                else:
-                    raise ValueError(f"No spreadsheet formula for op {op.kind!r} ({name}).")
-                row.append("=" + f)
-            cells.append(row)
-        out[name] = cells
-    return out
+    a, arr = op.args, trace[name]
+    layer = trace.layers[op.layer - 1] if op.layer else None
+    written = notation.activation(layer["activation"]) if layer else None
+    alpha = layer["alpha"] if layer else None
+    if op.kind == "affine":
+        bias = (lambda j: f"+{ref(a[2], 0, j)}") if len(a) > 2 else (lambda j: "")
+        return lambda i, j: f"MMULT({row_range(a[0], i)},{col_range(a[1], j)}){bias(j)}"
+    if op.kind == "activation":
+        return lambda i, j: written.excel.format(
+            z=ref(a[0], i, j), row=row_range(a[0], i), alpha=alpha)
+    if op.kind == "slope":
+        return lambda i, j: written.slope_excel.format(
+            z=ref(layer["z"], i, j), a=ref(layer["a"], i, j), alpha=alpha)
+    if op.kind == "error":
+        return _error_formula(trace, arr, ref)
+    if op.kind == "delta":
+        return lambda i, j: f"{ref(a[0], i, j)}*{ref(a[1], i, j)}"
+    if op.kind == "copy":
+        return lambda i, j: ref(a[0], i, j)
+    if op.kind == "jvp":
+        return lambda i, j: (f"{ref(a[1], i, j)}*({ref(a[0], i, j)}-SUMPRODUCT("
+                             f"{row_range(a[0], i)},{row_range(a[1], i)}))")  # fmt: skip
+    if op.kind == "backprop":
+        return lambda i, j: f"SUMPRODUCT({row_range(a[0], i)},{row_range(a[1], j)})"
+    if op.kind == "update_W":
+        return lambda i, j: (f"{ref(a[0], i, j)}+{LR_CELL}*SUMPRODUCT({col_range(a[1], i)},"
+                             f"{col_range(a[2], j)})")  # fmt: skip
+    if op.kind == "update_b":
+        return lambda i, j: f"{ref(a[0], 0, j)}+{LR_CELL}*SUM({col_range(a[1], j)})"
+    raise ValueError(f"No spreadsheet formula for op {op.kind!r} ({name}).")
+
+
+def _error_formula(trace, arr, ref):
+    """E's cells: the fused −δ = (y − output) / divisor, or the loss's own −dL/d(output)."""
+    if trace.fused:
+        count = trace.loss.fused_count(arr)
+        return lambda i, j: notation.FUSED_ERROR.error_excel.format(
+            y=ref("y", i, j), p=ref("output", i, j), count=count)
+    written = notation.loss(trace.loss.name)
+
+    def formula(i, j):
+        p = ref("output", i, j)
+        return written.error_excel.format(
+            y=ref("y", i, j), p=p, c=notation.clipped(p), N=arr.size, n=arr.shape[0])
+
+    return formula
 
 
 def _check_supported(trace) -> None:
+    """Refuse, before any file is written, a trace with no Excel notation."""
     for info in trace.layers:
-        if info["activation"] not in _ACTIVATION and info["activation"] != "softmax":
-            raise ValueError(
-                f"The workbook has Excel formulas for the activations {sorted(_ACTIVATION)} "
-                f"and softmax, but this trace uses {info['activation']!r}."
-            )
-    if not trace.fused and trace.loss.name not in _ERROR:
-        raise ValueError(
-            f"The workbook has Excel formulas for the losses {sorted(_ERROR)}, but this trace "
-            f"uses {trace.loss.name!r}."
-        )
+        notation.activation(info["activation"])
+    if not trace.fused:
+        notation.loss(trace.loss.name)
 
 
 def write_xlsx(trace, path) -> str:

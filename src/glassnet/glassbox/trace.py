@@ -56,65 +56,17 @@ batch_size=None)``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from contextlib import nullcontext
 from typing import Any
 
 import numpy as np
 
 from glassnet import losses as losses_module
+from glassnet.glassbox.trace_steps import Op, Step, build_steps
 from glassnet.optimizers import GD
 from glassnet.validation import check_positive_float
 
-#: How a loss's E = −dL/d(output) reads in the tutorial's notation.
-_E_TEXT = {
-    "half_sse": "y − output",
-    "sse": "2 (y − output)",
-    "mse": "2 (y − output) / N",
-    "mae": "−sign(output − y) / N",
-    "binary_crossentropy": "(y − output) / (output (1 − output) N)",
-    "categorical_crossentropy": "y / (output · n)",
-}
-#: The slope f'(z) in the tutorial's notation, and what it is computed from.
-_SLOPE_TEXT = {
-    "sigmoid": ("derivatives_sigmoid({a})", ("a",)),
-    "tanh": ("1 − {a}²", ("a",)),
-    "linear": ("1", ()),
-    "relu": ("1 if {z} > 0 else 0", ("z",)),
-    "leaky_relu": ("1 if {z} > 0 else α", ("z",)),
-    "elu": ("1 if {z} > 0 else {a} + α", ("z", "a")),
-    "softplus": ("sigmoid({z})", ("z",)),
-}
-
-
-@dataclass(frozen=True)
-class Op:
-    """How an array was computed: ``kind`` and the names of its operands.
-
-    kinds: ``given``; ``affine`` (x, W[, b]): x W + b; ``activation`` (z,);
-    ``slope`` (z-or-a...); ``error`` (y, output); ``delta`` (E, slope): E ⊙ slope;
-    ``jvp`` (E, a): softmax's a ⊙ (E − Σ E a); ``copy`` (E,); ``backprop``
-    (d, W): d Wᵀ; ``update_W`` (W, x, d): W + lr xᵀ d; ``update_b`` (b, d).
-    """
-
-    kind: str
-    args: tuple[str, ...] = ()
-    layer: int = 0  # 1-based layer whose activation/loss applies
-
-
-@dataclass
-class Step:
-    """One step of the walk-through: its number, title, equation and arrays."""
-
-    number: int
-    title: str
-    equation: str
-    arrays: dict[str, np.ndarray] = field(default_factory=dict)
-    note: str = ""
-
-    def __repr__(self) -> str:
-        shapes = ", ".join(f"{k} {v.shape}" for k, v in self.arrays.items())
-        return f"Step({self.number}, {self.title!r}: {shapes})"
-
+__all__ = ["Op", "Step", "Trace", "trace"]
 
 class Trace:
     """A recorded iteration: ``steps`` in order and ``tr[name]`` for any array.
@@ -281,8 +233,8 @@ def trace(net, X, y, loss="half_sse", lr: float = 0.1, apply: bool = False) -> T
     """
     loss_obj = losses_module.get(loss)
     lr = check_positive_float(lr, "lr")
-    X = net._check_X(X)
-    y = net._check_y(y, X.shape[0], loss_obj)
+    X = net.check_X(X)
+    y = net.check_y(y, X.shape[0], loss_obj)
     dense = net.layers
     for i, layer in enumerate(dense, start=1):
         if not (hasattr(layer, "delta") and hasattr(layer, "W")):
@@ -291,145 +243,39 @@ def trace(net, X, y, loss="half_sse", lr: float = 0.1, apply: bool = False) -> T
                 f"network of the Dense layers alone (copy their weights with get_weights / "
                 f"set_weights); a Dropout mask is redrawn every step, so it has no fixed table."
             )
-    L = len(dense)
-    names = _layer_names(L, [layer.b is not None for layer in dense])
-    saved_params, saved_grads = net.params.copy(), net.grads.copy()
-    try:
-        value = net.loss_and_gradients(X, y, loss_obj, training=True)
-        fused = net._is_fused(loss_obj)
-        rec = [
-            dict(x=layer.x.copy(), z=layer.z.copy(), a=layer.a.copy(),
-                 grad_a=None if layer.grad_a is None else layer.grad_a.copy(),
-                 delta=layer.delta.copy(), W=layer.W.copy(),
-                 b=None if layer.b is None else layer.b.reshape(1, -1).copy())
-            for layer in dense
-        ]
-        for layer, r in zip(dense, rec):
-            act = layer.activation
-            r["slope"] = act.derivative(layer.z, layer.a) if act.elementwise else None
-        GD(lr=lr).step([net.params], [net.grads])
-        for layer, r in zip(dense, rec):
-            r["W_new"] = layer.W.copy()
-            r["b_new"] = None if layer.b is None else layer.b.reshape(1, -1).copy()
-    finally:
-        if not apply:
-            np.copyto(net.params, saved_params)
-            np.copyto(net.grads, saved_grads)
+    names = _layer_names(len(dense), [layer.b is not None for layer in dense])
+    with nullcontext() if apply else net.preserved():
+        value, rec = _record_step(net, X, y, loss_obj, lr)
     if apply:
         net.history.record(len(net.history), {"loss": value})
+    fused = net.is_fused(loss_obj)
     layers_info = []
     for layer, info in zip(dense, names):
         act = layer.activation
         layers_info.append(dict(info, activation=act.name, elementwise=act.elementwise,
                                 alpha=getattr(act, "alpha", None), n_inputs=layer.n_inputs,
                                 n_units=layer.n_units))
-    steps, ops = _build_steps(X, y, rec, layers_info, loss_obj, fused, lr)
+    steps, ops = build_steps(X, y, rec, layers_info, loss_obj, fused, lr)
     return Trace(steps, ops, loss=loss_obj, loss_value=value, lr=lr, fused=fused,
                  layers=layers_info, network=net, applied=apply)
 
 
-def _build_steps(X, y, rec, info, loss_obj, fused, lr):
-    """Lay the recorded arrays out as the tutorial's steps, with each array's Op."""
-    L = len(rec)
-    steps: list[Step] = []
-    ops: dict[str, Op] = {}
-
-    def add(title, equation, arrays, note=""):
-        steps.append(Step(len(steps), title, equation, dict(arrays), note))
-
-    add("Read input and output", "X, y", {"X": X.copy(), "y": y.copy()})
-    ops["X"], ops["y"] = Op("given"), Op("given")
-    weights = {}
-    for l, (r, n) in enumerate(zip(rec, info), start=1):
-        weights[n["W"]] = r["W"]
-        ops[n["W"]] = Op("given", (), l)
-        if n["b"]:
-            weights[n["b"]] = r["b"]
-            ops[n["b"]] = Op("given", (), l)
-    add("Initialize weights and biases", ", ".join(weights), weights)
-
-    # forward propagation: per hidden layer an input step and an activation step
-    prev = "X"
-    for l, (r, n) in enumerate(zip(rec, info), start=1):
-        bias = f" + {n['b']}" if n["b"] else ""
-        z_eq = f"{n['z']} = matrix_dot_product({prev}, {n['W']}){bias}"
-        a_eq = f"{n['a']} = {n['activation']}({n['z']})"
-        ops[n["z"]] = Op("affine", (prev, n["W"]) + ((n["b"],) if n["b"] else ()), l)
-        ops[n["a"]] = Op("activation", (n["z"],), l)
-        if l < L:
-            add(f"Calculate {n['title']} input", z_eq, {n["z"]: r["z"]})
-            add(f"Perform non-linear transformation at {n['title']}", a_eq, {n["a"]: r["a"]})
-        else:
-            add("Perform linear and non-linear transformation at output layer",
-                f"{z_eq};  {a_eq}", {n["z"]: r["z"], n["a"]: r["a"]})
-        prev = n["a"]
-
-    # E: the negated loss gradient at the output (at z where the pair is fused)
-    out = info[-1]
-    if fused:
-        E = -rec[-1]["delta"]
-        div = "N" if loss_obj.name == "binary_crossentropy" else "n"
-        add("Calculate error gradient at output layer", f"E = −∂L/∂z = (y − output) / {div}",
-            {"E": E}, note=f"{out['activation']} with {loss_obj.name} is a fused pair: the "
-            "engine starts from δ = ∂L/∂z, so E is −δ and there is no output slope.")
-    else:
-        E = -rec[-1]["grad_a"]
-        text = _E_TEXT.get(loss_obj.name, "−∂L/∂output")
-        eq = f"E = {text}" if loss_obj.name == "half_sse" else f"E = −∂L/∂output = {text}"
-        add("Calculate gradient of Error (E) at output layer", eq, {"E": E})
-    ops["E"] = Op("error", ("y", "output"), L)
-
-    # slopes, output first as in the tutorial
-    slopes, slope_eqs = {}, []
-    for l in range(L, 0, -1):
-        r, n = rec[l - 1], info[l - 1]
-        if r["slope"] is None or (l == L and fused):
-            continue
-        text, src = _SLOPE_TEXT.get(n["activation"], (f"{n['activation']}'({{z}})", ("z", "a")))
-        slopes[n["slope"]] = r["slope"]
-        ops[n["slope"]] = Op("slope", tuple(n[s] for s in src), l)
-        slope_eqs.append(f"{n['slope']} = " + text.format(a=n["a"], z=n["z"]))
-    if slopes:
-        add("Compute slope at output and hidden layer" if L > 1 else "Compute slope at output",
-            ";  ".join(slope_eqs), slopes)
-
-    # deltas and errors, from the output back
-    err = "E"
-    for l in range(L, 0, -1):
-        r, n = rec[l - 1], info[l - 1]
-        where = "output layer" if l == L else n["title"]
-        if l == L and fused:
-            ops[n["d"]] = Op("copy", ("E",), l)
-            eq = f"{n['d']} = E"
-        elif r["slope"] is None:
-            ops[n["d"]] = Op("jvp", (err, n["a"]), l)
-            eq = f"{n['d']} = {n['a']} ⊙ ({err} − Σ_k {err}_k {n['a']}_k)   (softmax, per row)"
-        else:
-            ops[n["d"]] = Op("delta", (err, n["slope"]), l)
-            eq = f"{n['d']} = {err} * {n['slope']}"
-        add(f"Compute delta at {where}", eq, {n["d"]: -r["delta"]})
-        if l > 1:
-            below = info[l - 2]
-            err = below["err"]
-            ops[err] = Op("backprop", (n["d"], n["W"]), l)
-            add(f"Calculate Error at {below['title']}",
-                f"{err} = matrix_dot_product({n['d']}, {n['W']}.Transpose)",
-                {err: -rec[l - 2]["grad_a"]})
-
-    # updates, output layer first as in the tutorial
-    new_w, w_eqs, new_b, b_eqs = {}, [], {}, []
-    for l in range(L, 0, -1):
-        r, n = rec[l - 1], info[l - 1]
-        x = "X" if l == 1 else info[l - 2]["a"]
-        new_w[n["W_new"]] = r["W_new"]
-        ops[n["W_new"]] = Op("update_W", (n["W"], x, n["d"]), l)
-        w_eqs.append(f"{n['W']} = {n['W']} + matrix_dot_product({x}.Transpose, {n['d']}) "
-                     "* learning_rate")
-        if n["b"]:
-            new_b[n["b_new"]] = r["b_new"]
-            ops[n["b_new"]] = Op("update_b", (n["b"], n["d"]), l)
-            b_eqs.append(f"{n['b']} = {n['b']} + sum({n['d']}, axis=0) * learning_rate")
-    add("Update weights", ";  ".join(w_eqs), new_w, note=f"learning_rate = {lr:g}")
-    if new_b:
-        add("Update biases", ";  ".join(b_eqs), new_b, note=f"learning_rate = {lr:g}")
-    return steps, ops
+def _record_step(net, X, y, loss, lr) -> tuple[float, list[dict[str, Any]]]:
+    """One forward and backward pass and one gradient-descent step of ``net``, with
+    copies of what each layer saw (the work arrays are overwritten by the next pass)."""
+    value = net.loss_and_gradients(X, y, loss, training=True)
+    rec = []
+    for layer in net.layers:
+        act = layer.activation
+        rec.append(dict(
+            x=layer.x.copy(), z=layer.z.copy(), a=layer.a.copy(),
+            grad_a=None if layer.grad_a is None else layer.grad_a.copy(),
+            delta=layer.delta.copy(), W=layer.W.copy(),
+            b=None if layer.b is None else layer.b.reshape(1, -1).copy(),
+            slope=act.derivative(layer.z, layer.a) if act.elementwise else None,
+        ))  # fmt: skip
+    GD(lr=lr).step([net.params], [net.grads])
+    for layer, r in zip(net.layers, rec):
+        r["W_new"] = layer.W.copy()
+        r["b_new"] = None if layer.b is None else layer.b.reshape(1, -1).copy()
+    return value, rec

@@ -52,8 +52,9 @@ except ImportError as exc:  # pragma: no cover - exercised only without the extr
 from glassnet import losses as losses_module
 from glassnet import optimizers as optimizers_module
 from glassnet.callbacks import EarlyStopping
-from glassnet.layers import Dense
-from glassnet.network import Network
+from glassnet.network import mlp
+from glassnet.training import hold_out
+from glassnet.validation import check_range
 
 __all__ = ["GlassClassifier", "GlassRegressor"]
 
@@ -127,14 +128,17 @@ class _GlassBase(BaseEstimator):
         return int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
 
     def _fit_network(self, X: np.ndarray, Y: np.ndarray, out_activation: str, loss: str):
-        """Build the network for X (n, d) → Y (n, k) and train it."""
-        widths = [X.shape[1], *self._hidden_sizes(), Y.shape[1]]
-        layers = [
-            Dense(n_in, n_out, activation=self.activation, init=self.init)
-            for n_in, n_out in zip(widths[:-2], widths[1:-1])
-        ]
-        layers.append(Dense(widths[-2], widths[-1], activation=out_activation, init=self.init))
-        net = Network(layers, seed=self._seed(), dtype=self.dtype)
+        """Build the network for X (n, d) → Y (n, k) and train it.
+
+        With ``early_stopping``, ``validation_fraction`` of the rows is held out
+        as ``fit(validation_split=...)`` holds them out (:func:`glassnet.training.hold_out`:
+        drawn with the network's generator, seeded by ``random_state``);
+        training stops once their loss has not improved for ``n_iter_no_change``
+        epochs, and the best epoch's weights are kept.
+        """
+        sizes = [X.shape[1], *self._hidden_sizes(), Y.shape[1]]
+        net = mlp(sizes, activation=self.activation, output=out_activation, init=self.init,
+                  seed=self._seed(), dtype=self.dtype)  # fmt: skip
         if not isinstance(self.optimizer, str) or self.optimizer.lower() not in (
             optimizers_module.OPTIMIZERS
         ):
@@ -142,19 +146,18 @@ class _GlassBase(BaseEstimator):
         optimizer = optimizers_module.OPTIMIZERS[self.optimizer.lower()](
             lr=self.lr, weight_decay=self.weight_decay
         )
-        X, Y, validation, callbacks = self._hold_out(X, Y)
+        validation, callbacks = None, []
+        if self.early_stopping:
+            fraction = check_range(self.validation_fraction, "validation_fraction", 0, 1,
+                                   low_open=True, high_open=True, noun="a fraction")  # fmt: skip
+            train, val = hold_out(X.shape[0], fraction, net.rng, name="validation_fraction")
+            X, Y, validation = X[train], Y[train], (X[val], Y[val])
+            callbacks = [EarlyStopping(patience=self.n_iter_no_change, restore_best_weights=True)]
         history = net.fit(
-            X,
-            Y,
-            epochs=self.epochs,
-            loss=loss,
-            optimizer=optimizer,
-            batch_size=self.batch_size,
-            shuffle=self.shuffle,
-            validation_data=validation,
-            callbacks=callbacks,
+            X, Y, epochs=self.epochs, loss=loss, optimizer=optimizer, batch_size=self.batch_size,
+            shuffle=self.shuffle, validation_data=validation, callbacks=callbacks,
             verbose=self.verbose,
-        )
+        )  # fmt: skip
         self.network_ = net
         self.loss_ = losses_module.get(loss).name
         self.loss_curve_ = list(history.loss)
@@ -165,30 +168,6 @@ class _GlassBase(BaseEstimator):
             self.best_validation_loss_ = float(callbacks[0].best)
             self.best_epoch_ = callbacks[0].best_epoch
         return self
-
-    def _hold_out(self, X: np.ndarray, Y: np.ndarray):
-        """With ``early_stopping``: a random validation_fraction of the rows is
-        held out; training stops once its loss has not improved for
-        n_iter_no_change epochs, and the best epoch's weights are kept."""
-        if not self.early_stopping:
-            return X, Y, None, []
-        fraction = self.validation_fraction
-        if isinstance(fraction, bool) or not isinstance(fraction, numbers.Real) or not (
-            0 < fraction < 1
-        ):
-            raise ValueError(
-                f"validation_fraction must be in (0, 1), but got {fraction!r}."
-            )
-        n_val = max(1, int(round(fraction * X.shape[0])))
-        if n_val >= X.shape[0]:
-            raise ValueError(
-                f"validation_fraction={fraction} of {X.shape[0]} samples leaves none to train "
-                "on; give more samples or a smaller fraction."
-            )
-        order = check_random_state(self._seed()).permutation(X.shape[0])
-        val, train = order[:n_val], order[n_val:]
-        stop = EarlyStopping(patience=self.n_iter_no_change, restore_best_weights=True)
-        return X[train], Y[train], (X[val], Y[val]), [stop]
 
     def _resolve_loss(self) -> str:
         return self._default_loss if self.loss == "auto" else self.loss
