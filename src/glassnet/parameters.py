@@ -179,5 +179,5 @@ class Parameters:
         ]
         for layer, W, b in staged:
             layer.W[...] = W
-            if b is not None:
+            if b is not None and layer.b is not None:  # (None exactly when use_bias=False)
                 layer.b[...] = b
