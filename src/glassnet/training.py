@@ -3,11 +3,10 @@ pass and an optimizer step, with the figures of every epoch kept in a History.
 
 ``batch_size=None`` is the tutorials' full-batch gradient descent (one update
 per epoch); ``batch_size=1`` is per-sample stochastic gradient descent, in data
-order unless ``shuffle=True``; any other k is minibatch descent.
-
-Around the batches, once per epoch: the learning-rate schedule sets the
-optimizer's rate, and after the updates the metrics and validation figures are
-computed and the callbacks (early stopping, the progress bar) are called.
+order unless ``shuffle=True``; any other k is minibatch descent. Around the
+batches, once per epoch: the learning-rate schedule sets the optimizer's rate,
+and after the updates the metrics and validation figures are computed and the
+callbacks (early stopping, the progress bar) are called.
 """
 
 from __future__ import annotations
