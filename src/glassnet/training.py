@@ -388,9 +388,8 @@ def train(
                 if validation_data is not None:
                     figures.update(_validation_figures(net, validation_data, loss, metrics))
                 history.add(epoch, value, optimizer.lr, figures)
-                if hooks.ends and hooks.epoch_end(epoch, value, figures, optimizer.lr):
-                    break
-                if net.stop_training:
+                if (hooks.ends and hooks.epoch_end(epoch, value, figures, optimizer.lr)
+                        or net.stop_training):
                     break
     except BaseException:
         hooks.train_end(net, display_only=True)  # close the progress bar before the error
