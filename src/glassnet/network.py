@@ -308,8 +308,8 @@ class Network(Parameters):
         start_lr, end_lr, num_it, stop_div). Returns the curve and ``suggestion``; this
         network's weights, optimizer state and generator are exactly as before."""
         loss_obj = losses_module.get(loss if loss is not None else (self.loss or "mse"))
-        X = self._check_X(X)
-        return lr_finder.lr_find(self, X, self._check_y(y, X.shape[0], loss_obj), loss_obj,
+        X = self.check_X(X)
+        return lr_finder.lr_find(self, X, self.check_y(y, X.shape[0], loss_obj), loss_obj,
                                  **options)
 
     def _repr_html_(self) -> str:
