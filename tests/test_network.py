@@ -324,3 +324,17 @@ def test_preserved_restores_even_when_the_probe_raises():
         net.params += 1.0
         raise RuntimeError("probe failed")
     np.testing.assert_array_equal(net.params, before)
+
+
+def test_summary_columns_line_up_when_a_layer_repr_is_long():
+    net = gn.Network([gn.Dense(4, 3, activation="leaky_relu", use_bias=False),
+                      gn.Dense(3, 1, activation="sigmoid")], seed=0)
+    lines = str(net).splitlines()
+    header, rows, total = lines[1], lines[2:-1], lines[-1]
+    long_repr = repr(net.layers[0])
+    assert len(long_repr) > 44  # longer than the old fixed column
+    start = header.index("output shape")
+    for row in rows:
+        assert row[start:].startswith("(n, ")  # every shape starts under its heading
+        assert row[start - 2:start] == "  "  # and never runs into the layer's repr
+    assert len({len(line) for line in [header, *rows, total]}) == 1

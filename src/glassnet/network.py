@@ -382,16 +382,16 @@ class Network(Parameters):
         if shaped.is_shaped(self.layers):
             return shaped.describe(self, None)
         widths = " → ".join([str(self.n_inputs)] + [str(layer.n_units) for layer in self.layers])
+        names = [repr(layer) for layer in self.layers]
+        wide = max([44, *(len(name) + 2 for name in names)])  # columns line up at any length
         lines = [
             f"Network {widths}  ({self.dtype.name}, seed={self.seed})",
-            f"{'#':>3}  {'layer':<44}{'output shape':<15}{'parameters':>10}",
+            f"{'#':>3}  {'layer':<{wide}}{'output shape':<15}{'parameters':>10}",
         ]
-        for i, layer in enumerate(self.layers, start=1):
+        for i, (layer, name) in enumerate(zip(self.layers, names), start=1):
             count = sum(int(np.prod(s)) for s in layer.param_shapes().values())
-            lines.append(
-                f"{i:>3}  {layer!r:<44}{f'(n, {layer.n_units})':<15}{count:>10,}"
-            )
-        lines.append(f"{'':>3}  {'total':<59}{self.n_params:>10,}")
+            lines.append(f"{i:>3}  {name:<{wide}}{f'(n, {layer.n_units})':<15}{count:>10,}")
+        lines.append(f"{'':>3}  {'total':<{wide + 15}}{self.n_params:>10,}")
         return "\n".join(lines)
 
     def __repr__(self) -> str:

@@ -6,6 +6,11 @@ glassnet.playground (vectorised, on glassnet's Network) is compared with.
 
 ``Math.random`` is seedrandom's ARC4 (glassnet.glassbox.playground.seedrandom,
 itself checked against seedrandom's published vectors).
+
+Attribution: the algorithm transcribed here is TensorFlow Playground's,
+Copyright 2016 Google Inc., licensed under the Apache License, Version 2.0
+(https://www.apache.org/licenses/LICENSE-2.0); this Python transcription was
+written here for the tests and is not part of the installed package.
 """
 
 from __future__ import annotations

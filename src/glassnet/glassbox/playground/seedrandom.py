@@ -3,7 +3,8 @@
 TensorFlow Playground calls ``Math.seedrandom(state.seed)`` (David Bau's
 seedrandom 2.4) and then draws every random number of the page from
 ``Math.random``: the data, the shuffle, the initial weights. This module is that
-generator, written from seedrandom.js:
+generator, written here from a reading of seedrandom.js (Copyright 2014 David
+Bau, MIT License):
 
 1. **Key.** The seed string is mixed into a key of at most 256 bytes
    (``mixkey``): for each UTF-16 code unit c_j of the seed,
