@@ -34,7 +34,7 @@ MAX_ENGINE_CODE = 1500  # the goal (issue 10)
 # lr finder of the doctor branch), with several people
 # changing it at once: the ceiling leaves them room while the engine heads for the
 # goal. Lower it as the engine shrinks; None once the goal is met.
-ENGINE_CODE_CEILING: int | None = 2200
+ENGINE_CODE_CEILING: int | None = 2400
 BEYOND_THE_DENSE_ENGINE: dict[str, str] = {
     "conv.py": "Conv2D, MaxPool2D, Flatten (issue 15), read after the dense engine",
     "recurrent.py": "RNN and LSTM (issue 15), read after the dense engine",

@@ -38,6 +38,7 @@ from typing import Any
 import numpy as np
 
 from glassnet.registry import resolve
+from glassnet.validation import check_real
 
 
 def takes_out(method) -> bool:
@@ -175,7 +176,7 @@ class LeakyReLU(Activation):
     name = "leaky_relu"
 
     def __init__(self, alpha: float = 0.01):
-        self.alpha = float(alpha)
+        self.alpha = check_real(alpha, "leaky_relu alpha (the slope below 0)", 0, 1)
 
     def forward(self, z, out=None):
         return np.where(z > 0, z, self.alpha * z)
@@ -193,7 +194,7 @@ class ELU(Activation):
     name = "elu"
 
     def __init__(self, alpha: float = 1.0):
-        self.alpha = float(alpha)
+        self.alpha = check_real(alpha, "elu alpha (the limit −α below 0)", 0, 10)
 
     @property
     def output_range(self):

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import importlib.util
 import math
+import shutil
 import sys
 import time
 from typing import Any, Protocol
@@ -273,14 +274,29 @@ class ProgressBar(Callback):
     def _draw(self, now: float, logs: dict[str, float]) -> None:
         elapsed = now - self.start
         eta = elapsed / self.done * (self.epochs - self.done)
-        filled = int(self.width * self.done / self.epochs)
-        bar = "#" * filled + "." * (self.width - filled)
         figures = "  ".join(f"{k}={v}" for k, v in self._postfix(logs).items())
+        # one column short of the terminal: a line that fills it wraps, and then every
+        # redraw scrolls instead of overwriting
+        room = shutil.get_terminal_size((80, 24)).columns - 1
+        line = self._line(room, figures, f"ETA {_format_seconds(eta)}")
         stream = self.stream or sys.stderr
-        stream.write(
-            f"\repoch {self.done}/{self.epochs} [{bar}] {figures}  ETA {_format_seconds(eta)} "
-        )
+        stream.write("\r" + line.ljust(min(room, getattr(self, "_drawn", 0))))
+        self._drawn = len(line)
         stream.flush()
+
+    def _line(self, room: int, figures: str, eta: str) -> str:
+        """The widest line that fits in ``room`` columns: the bar shrinks first (to 5),
+        then goes, then the ETA; the figures are cut last."""
+        count = f"epoch {self.done}/{self.epochs}"
+        for width in range(self.width, 4, -1):
+            filled = int(width * self.done / self.epochs)
+            line = f"{count} [{'#' * filled}{'.' * (width - filled)}] {figures}  {eta}"
+            if len(line) <= room:
+                return line
+        for line in (f"{count} {figures}  {eta}", f"{count} {figures}"):
+            if len(line) <= room:
+                return line
+        return f"{count} {figures}"[: max(room, 1)]
 
     def on_train_end(self, network):
         if self._bar is not None:

@@ -22,6 +22,7 @@ training step allocates nothing large. ``layer.z``, ``layer.a``, ``layer.delta``
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Sequence
 from typing import Any
 
@@ -56,6 +57,13 @@ class Layer:
 
     def backward(self, grad_out: np.ndarray, need_input_grad: bool = True) -> np.ndarray | None:
         raise NotImplementedError
+
+    def infer(self, x: np.ndarray, keep_z: bool = False, out: np.ndarray | None = None) -> Any:
+        """(z, a) for predict, keeping nothing on the layer, so threads may predict at once
+        (z None unless keep_z). By default forward on a shallow copy (Conv2D, LSTM…)."""
+        clone = copy.copy(self)
+        a = clone.forward(x)
+        return (getattr(clone, "z", None) if keep_z else None), a
 
     def get_config(self) -> dict[str, Any]:
         raise NotImplementedError
@@ -92,6 +100,9 @@ class Dense(Layer):
         self.n_inputs = check_positive_int(n_inputs, "n_inputs")
         self.n_units = check_positive_int(n_units, "n_units")
         self.activation = activations.get(activation)
+        if self.activation.name == "softmax" and self.n_units == 1:
+            raise ValueError("A softmax over one unit always outputs 1. For two classes use "
+                             "Dense(..., 1, activation='sigmoid') and binary_crossentropy.")
         self.use_bias = bool(use_bias)
         self.init = initializers.get(init)
         self._W: np.ndarray | None = None
@@ -118,6 +129,7 @@ class Dense(Layer):
         # custom activations may not take out=; ask once here, not on every batch
         self._forward_takes_out = activations.takes_out(value.forward)
         self._backward_takes_out = activations.takes_out(value.backward)
+        self._activation_is_builtin = type(value).forward.__module__ == activations.__name__
 
     # -- parameters ---------------------------------------------------------
     def param_shapes(self):
@@ -216,6 +228,16 @@ class Dense(Layer):
             self.a = self._activation.forward(z)
         return self.a
 
+    def infer(self, x, keep_z=False, out=None):
+        """z = x W + b, a = f(z) into ``out`` or new arrays; glassnet's f writes a over z."""
+        z = np.dot(x, self._W, out=out)
+        if self._b is not None:
+            z += self._b
+        if not self._forward_takes_out:
+            return (z if keep_z else None), self._activation.forward(z)
+        out = None if keep_z or not self._activation_is_builtin else z
+        return (z if keep_z else None), self._activation.forward(z, out=out)
+
     def backward(self, grad_out, need_input_grad=True):
         """From dL/da: δ = dL/da ⊙ f'(z), then :meth:`backward_delta`."""
         self.grad_a = grad_out
@@ -313,6 +335,9 @@ class Dropout(Layer):
         self.mask *= 1 / (1 - self.rate)
         self.a = x * self.mask
         return self.a
+
+    def infer(self, x, keep_z=False, out=None):
+        return None, x  # the identity: predict never drops
 
     def backward(self, grad_out, need_input_grad=True):
         return grad_out if self.mask is None else grad_out * self.mask

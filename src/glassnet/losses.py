@@ -194,7 +194,9 @@ class BinaryCrossEntropy(Loss):
 class CategoricalCrossEntropy(Loss):
     """L = −(1/n) Σ_i Σ_k y_ik log ŷ_ik, n = number of samples.
 
-    After a softmax, dL/dz = (ŷ − y) / n. The value is Σ y log ŷ while every ŷ is
+    After a softmax, dL/dz = (ŷ s − y) / n with s = Σ_k y_ik the row's sum: (ŷ − y) / n
+    for one-hot or probability rows (s = 1), and still the exact gradient of L for
+    multi-label, all-zero or any other non-negative rows. The value is Σ y log ŷ while every ŷ is
     a normal number (log ŷ is then as exact as log-softmax); once one underflows
     (a logit gap beyond about 87 in float32, 708 in float64) it is computed from
     the logits z instead: log ŷ = z − max z − log Σ e^(z − max z) (log-softmax),
@@ -221,6 +223,14 @@ class CategoricalCrossEntropy(Loss):
 
     def gradient(self, y, yhat):
         return -y / (_clip_probability(yhat) * y.shape[0])
+
+    def fused_delta(self, y, yhat):
+        # dL/dz_j = (ŷ_j Σ_k y_k − y_j) / n, exact for any non-negative row of y; it is the
+        # familiar (ŷ − y) / n when the row sums to 1 (one-hot, probabilities)
+        d = np.multiply(yhat, np.add.reduce(y, axis=1, keepdims=True))
+        d -= y
+        d /= y.shape[0]
+        return d
 
     def check_target(self, y):
         if (y < 0).any():

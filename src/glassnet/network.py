@@ -20,9 +20,13 @@ True
 
 from __future__ import annotations
 
+import contextlib
+import inspect
 import math
 import os
+import threading
 import warnings
+import weakref
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -45,11 +49,62 @@ from glassnet.validation import (
     check_positive_int,
     check_X,
     check_y,
+    loss_output_problem,
     target_range_warning,
+    unexpected_arguments,
 )
 
+#: the networks being trained right now (by id): fit is single-threaded per network
+_TRAINING: set[int] = set()
+_TRAINING_LOCK = threading.Lock()
 #: ``predict`` works through the data in chunks whose widest activation stays under this
 PREDICT_CHUNK_BYTES = 32 * 2**20
+
+
+#: per thread: network → one scratch array per hidden Dense layer, for predict
+_SCRATCH = threading.local()
+#: passes whose first layer has fewer numbers than this allocate instead (it costs less)
+_SCRATCH_FROM = 2**16
+
+
+def _predict_scratch(net: Network, n_rows: int) -> list[np.ndarray | None]:
+    """This thread's scratch for ``net``'s hidden layers, at least ``n_rows`` rows (a
+    new batch size that is larger makes new ones). Per thread, so predict is
+    re-entrant; weakly keyed, so it goes with the network."""
+    by_net = getattr(_SCRATCH, "by_net", None)
+    if by_net is None:
+        by_net = _SCRATCH.by_net = weakref.WeakKeyDictionary()
+    arrays = by_net.get(net)
+    if arrays is None or arrays[1] < n_rows or arrays[2] != len(net.layers):
+        arrays = by_net[net] = (
+            [
+                np.empty((n_rows, layer.n_units), dtype=net.dtype)
+                if isinstance(layer, Dense) else None
+                for layer in net.layers[:-1]
+            ],
+            n_rows,
+            len(net.layers),
+        )
+    return arrays[0]
+
+
+@contextlib.contextmanager
+def _training(net: Network):
+    """Refuse a second fit of one network while one runs (another thread, a callback):
+    training writes the layers' work arrays and the weights in place."""
+    with _TRAINING_LOCK:
+        if id(net) in _TRAINING:
+            raise RuntimeError(
+                "This network is already being trained (fit runs in another thread, or was "
+                "called from a callback); fit is single-threaded per network. Wait for that "
+                "fit to end, or train a copy (net.copy()). predict is thread-safe."
+            )
+        _TRAINING.add(id(net))
+    try:
+        yield
+    finally:
+        with _TRAINING_LOCK:
+            _TRAINING.discard(id(net))
 
 
 class Network(Parameters):
@@ -137,8 +192,8 @@ class Network(Parameters):
     ) -> tuple[np.ndarray, np.ndarray | None]:
         """Output a (and, if ``keep_z``, the last pre-activation z), chunk by chunk.
 
-        The layers' work arrays are overwritten by the next pass, so the
-        results are copied out of them.
+        Through :meth:`Layer.infer`, which keeps nothing on the layers: threads
+        may call this on one network at once (``predict``, ``evaluate``).
         """
         if shaped.is_shaped(self.layers):  # N-D samples: sizes follow the data
             shapes = shaped.propagate(self.layers, X.shape[1:])
@@ -147,15 +202,36 @@ class Network(Parameters):
             widest, out_shape = max(layer.n_units for layer in self.layers), (self.n_outputs,)
         if chunk_rows is None:
             chunk_rows = max(1, PREDICT_CHUNK_BYTES // (widest * self.dtype.itemsize))
-        last = self.layers[-1]
+        if X.shape[0] <= chunk_rows:
+            z, a = self._infer(X, keep_z)
+            # a network of Dropout layers alone hands X back: never return the input itself
+            return (a.copy() if np.may_share_memory(a, X) else a), z
         a = np.empty((X.shape[0], *out_shape), dtype=self.dtype)
         z = np.empty_like(a) if keep_z else None
         for start in range(0, X.shape[0], chunk_rows):
             rows = slice(start, start + chunk_rows)
-            a[rows] = self.forward(X[rows])
+            z_rows, a[rows] = self._infer(X[rows], keep_z)
             if keep_z:
-                z[rows] = last.z
+                z[rows] = z_rows
         return a, z
+
+    def _infer(self, X: np.ndarray, keep_z: bool) -> tuple[np.ndarray | None, np.ndarray]:
+        """One inference pass; hidden layers write into this thread's own scratch, the
+        last layer into a new array (the result)."""
+        last = len(self.layers) - 1
+        a, z = X, None
+        first = self.layers[0]
+        if not isinstance(first, Dense) or X.shape[0] * first.n_units < _SCRATCH_FROM or (
+            shaped.is_shaped(self.layers)
+        ):  # small passes (NumPy's cache is faster) and N-D layers allocate
+            for i, layer in enumerate(self.layers):
+                z, a = layer.infer(a, keep_z and i == last)
+            return z, a
+        scratch = _predict_scratch(self, X.shape[0])
+        for i, layer in enumerate(self.layers):
+            out = scratch[i][: X.shape[0]] if i < last and scratch[i] is not None else None
+            z, a = layer.infer(a, keep_z and i == last, out=out)
+        return z, a
 
     def evaluate_arrays(
         self, X: np.ndarray, y: np.ndarray, loss: losses_module.Loss, metric_names: list[str]
@@ -215,6 +291,7 @@ class Network(Parameters):
         weight_decay: float | None = None,
         lr_schedule: Schedule | Callable[[float, int], float] | None = None,
         doctor: bool = False,
+        **unexpected: Any,
     ) -> History:
         """Train for ``epochs`` epochs, continuing from the current weights.
 
@@ -259,6 +336,9 @@ class Network(Parameters):
         before (the last with a finite loss). Its message ends with the training
         doctor's top finding and its fix.
         """
+        if unexpected:  # fit(learning_rate=...): say which name was meant
+            accepted = list(inspect.signature(Network.fit).parameters)[3:-1]
+            raise TypeError(unexpected_arguments("fit", unexpected, ["X", "y", *accepted]))
         epochs = check_positive_int(epochs, "epochs")
         batch_size = check_positive_int(batch_size, "batch_size", allow_none=True)
         if lr is not None:
@@ -266,21 +346,27 @@ class Network(Parameters):
         check_choice(verbose, "verbose", (0, 1, 2))
         check_fit_options(weight_decay, validation_split, validation_data, lr_schedule)
         loss_obj = losses_module.get(loss)
+        mistake = loss_output_problem(
+            loss_obj.name, getattr(self.layers[-1], "activation", None), self.n_outputs
+        )
+        if mistake:
+            raise ValueError(mistake)
         optimizer_obj = optimizers_module.for_fit(optimizer, lr, weight_decay, self.optimizer)
         metric_names = metrics_module.names(metrics)
         X, y, val = self._training_data(X, y, loss_obj, validation_split, validation_data)
-        self.loss, self.optimizer = loss_obj, optimizer_obj
         settings = dict(loss=loss_obj, lr=optimizer_obj.lr, optimizer=optimizer_obj.name,
                         batch_size=batch_size, epochs=epochs, validation_data=val)
-        try:
-            history = train(
-                self, X, y, epochs=epochs, loss=loss_obj, optimizer=optimizer_obj,
-                batch_size=batch_size, shuffle=bool(shuffle), validation_data=val,
-                metrics=metric_names, callbacks=list(callbacks), verbose=verbose,
-                history=self.history, lr_schedule=lr_schedule,
-            )  # fmt: skip
-        except TrainingDivergedError as exc:
-            raise TrainingDivergedError(f"{exc}{self._doctor_says(X, y, settings)}") from None
+        with _training(self):
+            self.loss, self.optimizer = loss_obj, optimizer_obj
+            try:
+                history = train(
+                    self, X, y, epochs=epochs, loss=loss_obj, optimizer=optimizer_obj,
+                    batch_size=batch_size, shuffle=bool(shuffle), validation_data=val,
+                    metrics=metric_names, callbacks=list(callbacks), verbose=verbose,
+                    history=self.history, lr_schedule=lr_schedule,
+                )  # fmt: skip
+            except TrainingDivergedError as exc:
+                raise TrainingDivergedError(f"{exc}{self._doctor_says(X, y, settings)}") from None
         if doctor:
             history.diagnosis = self.diagnose(X, y, **settings)
         return history
@@ -349,6 +435,32 @@ class Network(Parameters):
         """Outputs for X: (n_samples, n_outputs), or the last layer's shape for N-D
         layers ((N, F, H′, W′), (N, T, H)), computed in bounded memory."""
         return self.predict_array(self.check_X(X))
+
+    def predict_classes(self, X: Any, class_names: Sequence[Any] | None = None) -> np.ndarray:
+        """The class of each row, right for both classifier shapes: one sigmoid output
+        is P(class 1), so class 1 where it is > 0.5; k outputs give the argmax. (A plain
+        ``argmax(axis=1)`` over one column would answer class 0 for every row.) Ties go
+        to the lower class, as ``glassnet predict`` and scikit-learn break them.
+
+        Returns indices (n_samples,), or the names from ``class_names`` (default:
+        ``metadata["class_names"]``, what ``glassnet train`` saves) when there are any.
+        X is what the network takes (a table model's features scaled first).
+        """
+        out = self.predict(X)
+        if out.ndim != 2:
+            raise ValueError(f"predict_classes needs one row of class scores per sample, but "
+                             f"this network outputs shape {out.shape}.")
+        index = (out[:, 0] > 0.5).astype(np.intp) if out.shape[1] == 1 else out.argmax(axis=1)
+        names = class_names if class_names is not None else self.metadata.get("class_names")
+        if names is None:
+            return index
+        n_classes = 2 if out.shape[1] == 1 else out.shape[1]
+        if len(names) != n_classes:
+            raise ValueError(
+                f"class_names has {len(names)} name(s), but the network's {out.shape[1]} "
+                f"output(s) give {n_classes} classes."
+            )
+        return np.asarray(names)[index]
 
     def evaluate(
         self,

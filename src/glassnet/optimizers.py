@@ -25,20 +25,24 @@ from typing import Any
 import numpy as np
 
 from glassnet.registry import resolve
+from glassnet.validation import check_positive_float, check_real, shown
 
 
 class Optimizer:
     """Base class. Subclasses implement :meth:`update` for one parameter array."""
 
     name = "optimizer"
+    #: what :attr:`state` holds per parameter: arrays shaped like it, and step counts
+    state_arrays: tuple[str, ...] = ()
+    state_counts: tuple[str, ...] = ()
+    #: state arrays that are running averages of g², never negative
+    nonnegative_state: tuple[str, ...] = ()
 
     def __init__(self, lr: float, weight_decay: float = 0.0):
-        if not (isinstance(lr, (int, float, np.floating)) and np.isfinite(lr) and lr > 0):
-            raise ValueError(f"lr must be a positive finite number, but got {lr!r}.")
-        if not (np.isfinite(weight_decay) and weight_decay >= 0):
-            raise ValueError(f"weight_decay must be >= 0, but got {weight_decay!r}.")
-        self.lr = float(lr)
-        self.weight_decay = float(weight_decay)
+        # the ranges of torch.optim and scikit-learn (beta_1 in [0, 1)), checked here
+        # and, through these same constructors, when a model file is loaded
+        self.lr = check_positive_float(lr, "lr")
+        self.weight_decay = check_real(weight_decay, "weight_decay", 0)
         self.state: dict[int, dict[str, Any]] = {}
         self._scratch: dict[tuple, np.ndarray] = {}
 
@@ -72,6 +76,38 @@ class Optimizer:
 
     def get_config(self) -> dict[str, Any]:
         return {"lr": self.lr, "weight_decay": self.weight_decay}
+
+    def check_state(self, state: dict[str, Any], like: np.ndarray) -> dict[str, Any]:
+        """Refuse a restored per-parameter state (a model file's) that this optimizer
+        could not have made: other keys, arrays not shaped like the parameters
+        ``like`` or not finite, a negative average of g², a step count that is not a
+        whole number in [1, 2⁵³]. Returns the state with arrays in ``like``'s dtype."""
+        expected = set(self.state_arrays) | set(self.state_counts)
+        if set(state) != expected:
+            raise ValueError(
+                f"the {self.name} optimizer keeps {sorted(expected) or 'no state'} per "
+                f"parameter, but the state holds {sorted(state)}."
+            )
+        out: dict[str, Any] = {}
+        for key in self.state_counts:
+            t = state[key]
+            if isinstance(t, bool) or not isinstance(t, int) or not 1 <= t <= 2**53:
+                raise ValueError(f"the step count {key!r} must be a whole number >= 1, "
+                                 f"but is {shown(t)}.")
+            out[key] = t
+        for key in self.state_arrays:
+            array = state[key]
+            if not isinstance(array, np.ndarray) or array.shape != like.shape:
+                raise ValueError(f"the state {key!r} must be an array shaped like the "
+                                 f"{like.shape} parameters.")
+            array = array.astype(like.dtype, copy=True)
+            if not np.isfinite(array).all():
+                raise ValueError(f"the state {key!r} holds NaN or inf.")
+            if key in self.nonnegative_state and (array < 0).any():
+                raise ValueError(f"the state {key!r} is an average of g², but holds negative "
+                                 "values.")
+            out[key] = array
+        return out
 
     def reset(self) -> None:
         """Forget all state (velocities, moments, step counts)."""
@@ -109,12 +145,11 @@ class Momentum(Optimizer):
 
     name = "momentum"
     nesterov = False
+    state_arrays = ("velocity",)
 
     def __init__(self, lr: float = 0.01, momentum: float = 0.9, weight_decay: float = 0.0):
         super().__init__(lr, weight_decay)
-        if not 0 <= momentum < 1:
-            raise ValueError(f"momentum must be in [0, 1), but got {momentum!r}.")
-        self.momentum = float(momentum)
+        self.momentum = check_real(momentum, "momentum", 0, 1, high_open=True)
 
     def update(self, theta, g, state):
         b = state.get("velocity")
@@ -155,13 +190,14 @@ class RMSprop(Optimizer):
     """
 
     name = "rmsprop"
+    state_arrays = nonnegative_state = ("square_avg",)
 
     def __init__(
         self, lr: float = 0.01, alpha: float = 0.99, eps: float = 1e-8, weight_decay: float = 0.0
     ):
         super().__init__(lr, weight_decay)
-        self.alpha = float(alpha)
-        self.eps = float(eps)
+        self.alpha = check_real(alpha, "alpha", 0, 1, high_open=True)
+        self.eps = check_real(eps, "eps", 0, low_open=True)
 
     def update(self, theta, g, state):
         v = state.get("square_avg")
@@ -191,6 +227,7 @@ class Adam(Optimizer):
     """
 
     name = "adam"
+    state_arrays, state_counts, nonnegative_state = ("m", "v"), ("t",), ("v",)
 
     def __init__(
         self,
@@ -201,7 +238,9 @@ class Adam(Optimizer):
         weight_decay: float = 0.0,
     ):
         super().__init__(lr, weight_decay)
-        self.beta1, self.beta2, self.eps = float(beta1), float(beta2), float(eps)
+        self.beta1 = check_real(beta1, "beta1", 0, 1, high_open=True)
+        self.beta2 = check_real(beta2, "beta2", 0, 1, high_open=True)
+        self.eps = check_real(eps, "eps", 0, low_open=True)
 
     def update(self, theta, g, state):
         if "m" not in state:

@@ -222,7 +222,10 @@ def check_range(
         return None
     kind = numbers.Integral if whole else numbers.Real
     ok = isinstance(value, kind) and not isinstance(value, bool)
-    ok = ok and (whole or math.isfinite(value))
+    try:
+        ok = ok and (whole or math.isfinite(value))
+    except OverflowError:  # an integer too large for a float
+        ok = False
     if ok:
         ok = (low is None or (value > low if low_open else value >= low)) and (
             high is None or (value < high if high_open else value <= high)
@@ -230,7 +233,7 @@ def check_range(
     if not ok:
         raise ValueError(
             f"{name} must be {_describe_range(low, high, low_open, high_open, whole, noun)}, "
-            f"but got {value!r}."
+            f"but got {shown(value)}."
         )
     return int(value) if whole else float(value)
 
@@ -297,3 +300,98 @@ def check_weight_pair(
             f"(1, {layer.n_units}), but the given array has shape {b.shape}."
         )
     return W, b.reshape(-1)
+
+
+def check_real(value: Any, name: str, low: float = -np.inf, high: float = np.inf, *,
+               low_open: bool = False, high_open: bool = False) -> float:
+    """``value`` as a float, refused unless it is a finite real number in the range
+    (``low_open``/``high_open`` exclude an end), by :func:`check_range`: the check of
+    every numeric hyper-parameter, in constructors and when a model file is loaded.
+
+    >>> check_real(0.9, "beta1", 0, 1, high_open=True)
+    0.9
+    """
+    return check_range(
+        value, name, None if low == -np.inf else low, None if high == np.inf else high,
+        low_open=low_open, high_open=high_open,
+    )
+
+
+def shown(value: Any, limit: int = 40) -> str:
+    """``repr(value)`` cut to ``limit`` characters; an integer too long to print (Python
+    refuses more than 4300 digits) is shown by its size."""
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 128:
+        return f"an integer of about {int(value.bit_length() * 0.30103)} digits"
+    try:
+        text = repr(value)
+    except ValueError:  # a list holding such an integer
+        text = f"<a {type(value).__name__}>"
+    return text if len(text) <= limit else f"{type(value).__name__} {text[: limit - 10]}…"
+
+
+#: built-in output activations, by the values they can give (for the pairing rules below)
+_PROBABILITY_OUTPUTS = ("sigmoid", "softmax")
+_KNOWN_OUTPUTS = ("linear", "sigmoid", "tanh", "relu", "leaky_relu", "elu", "softplus",
+                  "softmax")
+
+
+def loss_output_problem(loss_name: str, activation: Any, n_outputs: int) -> str | None:
+    """A sentence when ``loss_name`` cannot train an output layer of ``n_outputs`` units
+    with ``activation`` (a mistake that would otherwise run and give degenerate
+    predictions), saying what to change; None when the pair makes sense.
+
+    >>> loss_output_problem("categorical_crossentropy", None, 1) is None
+    True
+    """
+    name = getattr(activation, "name", None)
+    if name not in _KNOWN_OUTPUTS:  # a custom activation or layer: its author knows
+        return None
+    if loss_name == "categorical_crossentropy" and n_outputs == 1:
+        return (
+            f"loss='categorical_crossentropy' needs one output per class, but the last layer "
+            f"has a single {name} output, so every prediction would drift to one class. For "
+            f"two classes use loss='binary_crossentropy' with one sigmoid output; for k "
+            f"classes, a last layer of k units with activation='softmax'."
+        )
+    if loss_name == "categorical_crossentropy" and name != "softmax":
+        return (
+            f"loss='categorical_crossentropy' needs outputs that are a probability "
+            f"distribution over the classes, but the last layer's {n_outputs} {name} outputs "
+            f"do not sum to 1. Use activation='softmax' on the last layer (one class per "
+            f"row), or loss='binary_crossentropy' with sigmoid outputs (several labels per row)."
+        )
+    low, high = getattr(activation, "output_range", (-np.inf, np.inf))
+    if loss_name == "binary_crossentropy" and not (0 <= low and high <= 1):
+        return (
+            f"loss='binary_crossentropy' needs outputs that are probabilities in (0, 1), but "
+            f"the last layer's {name} gives values in [{low:g}, {high:g}]. Use "
+            f"activation='sigmoid' on the last layer, or a regression loss such as 'mse'."
+        )
+    return None
+
+
+#: what people coming from Keras, scikit-learn or PyTorch type for fit's arguments
+FIT_ALIASES = {
+    "learning_rate": "lr", "learning_rate_init": "lr", "eta": "lr", "n_epochs": "epochs",
+    "num_epochs": "epochs", "epoch": "epochs", "max_iter": "epochs", "nb_epoch": "epochs",
+    "batchsize": "batch_size", "validation_fraction": "validation_split",
+    "callback": "callbacks", "metric": "metrics", "optim": "optimizer", "loss_fn": "loss",
+    "criterion": "loss", "l2": "weight_decay", "alpha": "weight_decay",
+    "scheduler": "lr_schedule", "lr_scheduler": "lr_schedule", "val_data": "validation_data",
+}
+
+
+def unexpected_arguments(function: str, given: dict[str, Any], accepted: Any) -> str:
+    """The TypeError's sentence for keyword arguments ``function`` does not take, with
+    the name meant ("did you mean lr?")."""
+    import difflib
+
+    parts = []
+    for key in given:
+        meant = FIT_ALIASES.get(key) or next(iter(difflib.get_close_matches(key, accepted, 1)),
+                                             None)
+        parts.append(f"{key!r}" + (f" (did you mean {meant}=?)" if meant else ""))
+    return (
+        f"{function} got unexpected keyword argument(s) {', '.join(parts)}. It takes "
+        f"{', '.join(accepted)}."
+    )

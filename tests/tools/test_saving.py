@@ -265,11 +265,12 @@ def _set_first_layer(key, value):
         (_set_first_layer("type", "os.system"), "unknown layer type 'os.system'"),
         (_set_first_layer("activation", "__import__"), "unknown activation '__import__'"),
         (_set_first_layer("activation_config", {"alpha": 1}), "does not accept config"),
-        (_set_first_layer("init", "evil"), "Unknown init 'evil'"),
+        (_set_first_layer("init", "evil"), "unknown init 'evil'"),
         (lambda d: d["optimizer"].update(name="subprocess"), "unknown optimizer 'subprocess'"),
         (lambda d: d.update(loss={"name": "eval", "config": {}}), "unknown loss 'eval'"),
         (lambda d: d["network"].update(dtype="object"), "dtype must be"),
-        (lambda d: d.update(rng={"bit_generator": "Nope"}), "random generator state"),
+        (lambda d: d.update(rng={"bit_generator": "Nope", "state": {}}),
+         "random generator state 'Nope'"),
         (lambda d: d["network"]["layers"][0].pop("n_units"), "lacks 'n_units'"),
         (lambda d: d.update(metadata=[1, 2]), "metadata must be a JSON object"),
     ],
@@ -297,7 +298,7 @@ def test_mismatched_shapes_are_refused(saved, tmp_path):
     def shrink(doc):
         doc["arrays"]["optimizer.0.m"]["shape"] = [5]
 
-    with pytest.raises(ValueError, match="optimizer state 'm'"):
+    with pytest.raises(ValueError, match="optimizer.state.0 is refused: the state 'm' must be"):
         gn.load(_rewrite(saved, tmp_path / "state.gnet", edit_doc=shrink,
                          arrays={"arrays/optimizer.0.m.npy": short}))
     # A listed array whose member is missing.

@@ -309,9 +309,7 @@ def _fmt(value: float) -> str:
 def _load_model(path: str):
     from glassnet.tools.saving import load
 
-    if not os.path.isfile(path):
-        raise UsageError(f"Model file {path!r} does not exist.")
-    net = load(path)
+    net = load(path)  # says what a path that is no model file is (missing, a directory, ...)
     tabular.check_model(net)
     return net
 
@@ -430,7 +428,7 @@ def cmd_export(args) -> None:
 
     _check_writable(args.to, "the script")
     net = _load_model(args.model)
-    path = export_script(net, args.to, embed=not args.weights_beside)
+    path = export_script(net, args.to, embed=not args.weights_beside, protect=[args.model])
     print(f"wrote {path}: python {path} data.csv  (needs only NumPy)")
 
 
@@ -487,6 +485,34 @@ def _one_line(exc: BaseException) -> str:
     return " ".join(str(exc).split())
 
 
+def _last_resort(exc: BaseException, args) -> str:
+    """One line for what no check foresaw: which files, what happened, what to do."""
+    files = ", ".join(repr(p) for p in (getattr(args, n, None) for n in _INPUTS) if p)
+    on = f" on {files}" if files else ""
+    if isinstance(exc, MemoryError):
+        detail = _one_line(exc)
+        return (f"not enough memory{on}{': ' + detail if detail else ''}. Try a smaller "
+                "file, a smaller --batch-size or narrower --hidden layers, or close other "
+                "programs.")
+    return (f"unexpected {type(exc).__name__}{on}: {_one_line(exc) or 'no message'}. This is "
+            "a bug in glassnet; please report it with the command line that caused it.")
+
+
+#: the options naming files a command writes, and the arguments naming files it reads
+_OUTPUTS, _INPUTS = ("out", "html", "to"), ("model", "data")
+
+
+def _refuse_writing_inputs(args) -> None:
+    """No command writes onto a file it reads (by file identity: links, ./x/../ too)."""
+    from glassnet._files import check_not_inputs
+
+    inputs = [getattr(args, name, None) for name in _INPUTS]
+    for option in _OUTPUTS:
+        path = getattr(args, option, None)
+        if isinstance(path, str):
+            check_not_inputs(path, inputs, f"--{option}")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -494,12 +520,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 0
     try:
+        _refuse_writing_inputs(args)
         status = COMMANDS[args.command](args)
     except BrokenPipeError:  # the reader stopped (| head): not an error of ours
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
-    except (UsageError, ValueError, OSError, MemoryError, TrainingDivergedError) as exc:
-        print(f"glassnet {args.command}: error: {_one_line(exc)}", file=sys.stderr)
+    except (UsageError, ValueError, TypeError, OSError, TrainingDivergedError) as exc:
+        message = _one_line(exc) or _last_resort(exc, args)  # never an empty message
+        print(f"glassnet {args.command}: error: {message}", file=sys.stderr)
+        return EXIT_USAGE
+    except Exception as exc:  # noqa: BLE001 - MemoryError, or a bug: still one line
+        print(f"glassnet {args.command}: error: {_last_resort(exc, args)}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print(f"glassnet {args.command}: interrupted", file=sys.stderr)

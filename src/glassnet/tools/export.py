@@ -26,19 +26,17 @@ It also offers ``predict_labels(X)`` (class names, when the metadata has
 from __future__ import annotations
 
 import base64
-import inspect
 import io
 import os
-import textwrap
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
-from glassnet import activations, shaped
 from glassnet import network as network_module
-from glassnet._files import atomic_write
+from glassnet import shaped
+from glassnet._files import atomic_write, check_not_inputs
 from glassnet.network import Network
-from glassnet.recurrent import LSTM
 from glassnet.tools import export_shaped
 from glassnet.tools.saving import load
 
@@ -49,7 +47,7 @@ Exported by glassnet {version}.  Network: {widths}  ({dtype})
 
     from predict import predict, predict_labels
     outputs = predict(X)          # X: (n_samples, {n_inputs}) raw features
-    python {script_name} data.csv [--outputs]   # CSV in, CSV out
+    python {script_doc} data.csv [--outputs]   # CSV in, CSV out
 
 predict(X) applies the feature scaling (if any), then the layers:
 z = x W + b,  a = f(z); then undoes the target scaling (if any).
@@ -63,6 +61,7 @@ import sys
 
 import numpy as np
 
+SCRIPT_NAME = {script_name!r}
 DTYPE = np.{dtype}
 N_INPUTS = {n_inputs}
 #: rows are processed in chunks whose widest activation stays under this many bytes
@@ -172,16 +171,17 @@ def predict(X):
 
 
 def predict_labels(X):
-    """Class names (or indices): argmax over the outputs, or output >= 0.5 for one output."""
+    """Class names (or indices): argmax over the outputs, or output > 0.5 for one output
+    (a tie goes to the lower class, as in glassnet predict)."""
     outputs = predict(X)
     if outputs.ndim != 2:
         raise ValueError(f"labels need one row of outputs per sample, not {{outputs.shape}}.")
-    index = (outputs[:, 0] >= 0.5).astype(int) if outputs.shape[1] == 1 else outputs.argmax(1)
+    index = (outputs[:, 0] > 0.5).astype(int) if outputs.shape[1] == 1 else outputs.argmax(1)
     return index if CLASS_NAMES is None else np.asarray(CLASS_NAMES)[index]
 
 
 def _read_csv(path):
-    with open(path, newline="") as f:
+    with open(path, newline="", encoding="utf-8-sig") as f:  # a BOM, as glassnet reads it
         rows = [row for row in csv.reader(f) if row]
     try:
         [float(v) for v in rows[0]]
@@ -220,7 +220,7 @@ def _output_names(n_outputs):
 
 def main(argv):
     if len(argv) < 1:
-        raise SystemExit("usage: python {script_name} data.csv [--outputs]")
+        raise SystemExit(f"usage: python {{SCRIPT_NAME}} data.csv [--outputs]")
     try:
         X = _read_csv(argv[0])
         if CLASS_NAMES is not None and "--outputs" not in argv:
@@ -263,17 +263,6 @@ def _load_params():
         return data["params"]'''
 
 
-def _activation_source(activation: Any) -> str:
-    """A minimal class with the activation's own ``forward`` method."""
-    forward = textwrap.dedent(inspect.getsource(type(activation).forward)).rstrip() + "\n"
-    return (
-        f"class {type(activation).__name__}:\n"
-        f"    def __init__(self, **config):\n"
-        f"        self.__dict__.update(config)\n\n"
-        + textwrap.indent(forward, "    ")
-    )
-
-
 def _floats(values: Any, name: str, n: int) -> list[float] | None:
     if values is None:
         return None
@@ -286,75 +275,80 @@ def _floats(values: Any, name: str, n: int) -> list[float] | None:
     return values
 
 
-def _checked_input_shape(net: Network, input_shape: Any, metadata: dict) -> tuple | None:
-    """``input_shape`` as a tuple the layers can take; refuses what the script cannot do."""
-    is_shaped = shaped.is_shaped(net.layers)
-    if is_shaped and any(key in metadata for key in ("feature_mean", "target_mean")):
-        raise ValueError(
-            "export_script applies metadata feature/target scaling to networks on rows of "
-            "features only; this network reads N-D samples. Scale the data before predict "
-            "and drop feature_mean/target_mean from net.metadata."
-        )
-    if input_shape is None:
-        return None
-    if not is_shaped:
-        raise ValueError(
-            f"input_shape is for networks on N-D samples; this one reads rows of "
-            f"{net.n_inputs} feature(s), so leave input_shape out."
-        )
-    input_shape = tuple(int(s) for s in input_shape)
-    shaped.propagate(net.layers, input_shape)  # a sentence if the layers cannot take it
-    return input_shape
+#: the member that marks a .npz as written by export_script (so a re-export may replace it)
+_EXPORT_MARK = "glassnet_export"
 
 
-def _activations_source(net: Network) -> str:
-    """The classes of the activations the layers use (and σ for an LSTM's gates), and
-    the ``ACTIVATIONS`` table naming them."""
-    used = {layer.activation.name: layer.activation
-            for layer in net.layers if hasattr(layer, "activation")}
-    if any(isinstance(layer, LSTM) for layer in net.layers):  # its gates: σ and tanh
-        used.setdefault("sigmoid", activations.Sigmoid())
-    table = ", ".join(f"{name!r}: {type(act).__name__}" for name, act in used.items())
-    source = "\n\n".join(_activation_source(act) for act in used.values())
-    return source + f"\n\n\nACTIVATIONS = {{{table}}}"
+def _check_replaceable_weights(path: str) -> None:
+    """Refuse to replace an existing .npz that is not an earlier export's weights."""
+    if not os.path.lexists(path):
+        return
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            ours = isinstance(data, np.lib.npyio.NpzFile) and _EXPORT_MARK in data.files
+    except (OSError, ValueError, EOFError):  # not a .npz at all
+        ours = False
+    if not ours:
+        raise ValueError(
+            f"Refusing to write the weights file {path!r}: it already exists and was not "
+            f"written by glassnet export, so replacing it could lose data. Move it away, "
+            f"or give the script another name."
+        )
+
+
+def _weights_source(net: Network, path: str, inputs: list, embed: bool) -> str:
+    """The script's ``_load_params``: the weights embedded as base64, or in a .npz
+    beside the script (written here; never onto an input or an unrelated .npz)."""
+    buffer = io.BytesIO()
+    if embed:
+        np.savez(buffer, params=net.params)
+        encoded = base64.b64encode(buffer.getvalue()).decode("ascii")
+        chunks = "\n".join(f'    "{encoded[i : i + 96]}"' for i in range(0, len(encoded), 96))
+        return _EMBEDDED.format(chunks=chunks)
+    weights_file = os.path.splitext(os.path.basename(path))[0] + ".npz"
+    weights_path = os.path.join(os.path.dirname(os.path.abspath(path)), weights_file)
+    check_not_inputs(weights_path, [*inputs, path], "the weights file")
+    _check_replaceable_weights(weights_path)
+    np.savez(buffer, params=net.params, glassnet_export=np.array(weights_file))
+    with atomic_write(weights_path) as f:
+        f.write(buffer.getvalue())
+    return _BESIDE.format(filename=weights_file)
 
 
 def export_script(
-    net_or_path: Network | str | os.PathLike, path: str | os.PathLike, *, embed: bool = True,
+    net_or_path: Network | str | os.PathLike,
+    path: str | os.PathLike,
+    *,
+    embed: bool = True,
     input_shape: tuple[int, ...] | None = None,
+    protect: Sequence[str | os.PathLike] = (),
 ) -> str:
     """Write a standalone NumPy-only ``predict.py`` for a network or a saved model file.
 
     ``embed=True`` puts the weights in the script as base64; ``embed=False``
-    writes them to ``<script stem>.npz`` beside it. Both files are written
-    atomically. Returns the script's path. For a network on N-D samples
+    writes them to ``<script stem>.npz`` beside it, and refuses to replace an
+    existing ``.npz`` that an earlier export did not write. Both files are
+    written atomically, and neither may be the model file read nor a file in
+    ``protect``. Returns the script's path. For a network on N-D samples
     (Conv2D, MaxPool2D, Flatten, RNN, LSTM), ``input_shape`` — one sample's
     shape, such as (1, 8, 8) — lets the script's command line read each CSV row
     as one sample in C order; ``predict(X)`` takes N-D arrays either way.
     """
+    inputs = [*protect] + ([] if isinstance(net_or_path, Network) else [net_or_path])
+    path = os.fspath(path)
+    check_not_inputs(path, inputs, "the script")
     net = net_or_path if isinstance(net_or_path, Network) else load(net_or_path)
     from glassnet._version import __version__
 
     rows = [export_shaped.layer_row(layer) for layer in net.layers]
     metadata = getattr(net, "metadata", {}) or {}
     is_shaped = shaped.is_shaped(net.layers)
-    input_shape = _checked_input_shape(net, input_shape, metadata)
+    input_shape = export_shaped.checked_input_shape(net, input_shape, metadata)
     scaled = "feature_mean" in metadata and "feature_scale" in metadata
     targets_scaled = "target_mean" in metadata and "target_scale" in metadata
-    buffer = io.BytesIO()
-    np.savez(buffer, params=net.params)
-    path = os.fspath(path)
-    if embed:
-        encoded = base64.b64encode(buffer.getvalue()).decode("ascii")
-        chunks = "\n".join(f'    "{encoded[i : i + 96]}"' for i in range(0, len(encoded), 96))
-        weights_source = _EMBEDDED.format(chunks=chunks)
-    else:
-        weights_file = os.path.splitext(os.path.basename(path))[0] + ".npz"
-        with atomic_write(os.path.join(os.path.dirname(os.path.abspath(path)), weights_file)) as f:
-            f.write(buffer.getvalue())
-        weights_source = _BESIDE.format(filename=weights_file)
+    weights_source = _weights_source(net, path, inputs, embed)
 
-    activation_source = _activations_source(net)
+    activation_source = export_shaped.activations_source(net)
     class_names = metadata.get("class_names")
     feature_names = metadata.get("feature_names")
     text = _TEMPLATE.format(
@@ -365,6 +359,8 @@ def export_script(
         n_inputs=net.n_inputs,
         n_outputs=net.n_outputs,
         script_name=os.path.basename(path),
+        # inside the docstring: escaped, so no name can end it ('my"model.py', '\\')
+        script_doc=ascii(os.path.basename(path))[1:-1].replace('"', '\\"'),
         chunk_bytes=network_module.PREDICT_CHUNK_BYTES,
         feature_names=None if feature_names is None else [str(n) for n in feature_names],
         class_names=None if class_names is None else [str(n) for n in class_names],
@@ -385,6 +381,6 @@ def export_script(
         weights_source=weights_source,
         activation_source=activation_source,
     )
-    with atomic_write(path, "w") as f:
+    with atomic_write(path, "w", protect=inputs) as f:
         f.write(text)
     return path

@@ -15,15 +15,17 @@ shapes, strides and dtype, so the same BLAS products)::
 
 which is why the script's predictions equal ``net.predict`` bit for bit, as
 ``tests/tools/test_export.py`` checks. ``layer_row`` gives the facts of one
-layer that the script's ``LAYERS`` table holds.
+layer that the script's ``LAYERS`` table holds; ``checked_input_shape`` and
+``activations_source`` give the script's input shape and activation classes.
 """
 
 from __future__ import annotations
 
 import inspect
+import textwrap
 from typing import Any
 
-from glassnet import conv
+from glassnet import activations, conv, shaped
 from glassnet.conv import Conv2D, Flatten, MaxPool2D
 from glassnet.layers import Dense, Dropout
 from glassnet.recurrent import LSTM, RNN
@@ -54,6 +56,50 @@ def layer_row(layer: Any) -> tuple:
         {} if act is None else act.get_config(), layer.n_inputs, layer.n_units,
         bool(getattr(layer, "use_bias", False)), options,
     )  # fmt: skip
+
+
+def activation_source(activation: Any) -> str:
+    """A minimal class with the activation's own ``forward`` method."""
+    forward = textwrap.dedent(inspect.getsource(type(activation).forward)).rstrip() + "\n"
+    return (
+        f"class {type(activation).__name__}:\n"
+        f"    def __init__(self, **config):\n"
+        f"        self.__dict__.update(config)\n\n"
+        + textwrap.indent(forward, "    ")
+    )
+
+
+def checked_input_shape(net: Any, input_shape: Any, metadata: dict) -> tuple | None:
+    """``input_shape`` as a tuple the layers can take; refuses what the script cannot do."""
+    is_shaped = shaped.is_shaped(net.layers)
+    if is_shaped and any(key in metadata for key in ("feature_mean", "target_mean")):
+        raise ValueError(
+            "export_script applies metadata feature/target scaling to networks on rows of "
+            "features only; this network reads N-D samples. Scale the data before predict "
+            "and drop feature_mean/target_mean from net.metadata."
+        )
+    if input_shape is None:
+        return None
+    if not is_shaped:
+        raise ValueError(
+            f"input_shape is for networks on N-D samples; this one reads rows of "
+            f"{net.n_inputs} feature(s), so leave input_shape out."
+        )
+    input_shape = tuple(int(s) for s in input_shape)
+    shaped.propagate(net.layers, input_shape)  # a sentence if the layers cannot take it
+    return input_shape
+
+
+def activations_source(net: Any) -> str:
+    """The classes of the activations the layers use (and σ for an LSTM's gates), and
+    the ``ACTIVATIONS`` table naming them."""
+    used = {layer.activation.name: layer.activation
+            for layer in net.layers if hasattr(layer, "activation")}
+    if any(isinstance(layer, LSTM) for layer in net.layers):  # its gates: σ and tanh
+        used.setdefault("sigmoid", activations.Sigmoid())
+    table = ", ".join(f"{name!r}: {type(act).__name__}" for name, act in used.items())
+    source = "\n\n".join(activation_source(act) for act in used.values())
+    return source + f"\n\n\nACTIVATIONS = {{{table}}}"
 
 
 def shaped_source() -> str:

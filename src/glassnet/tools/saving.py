@@ -37,18 +37,19 @@ from __future__ import annotations
 import json
 import os
 import re
+import stat
 import zipfile
 import zlib
 from typing import Any
 
 import numpy as np
 
-from glassnet import activations, initializers, losses, optimizers
+from glassnet import optimizers
 from glassnet._files import atomic_write
 from glassnet._version import __version__
-from glassnet.layers import LAYERS, Dense, Dropout, Layer
 from glassnet.network import Network
 from glassnet.resources import check_fits
+from glassnet.tools import model_checks as checks
 from glassnet.training import History
 
 FORMAT = "glassnet-model"
@@ -137,6 +138,10 @@ def save(net: Network, path: str | os.PathLike) -> None:
     """Write ``net`` to ``path`` atomically (see the module docstring for the format)."""
     if not isinstance(net, Network):
         raise TypeError(f"save expects a glassnet Network, but got {type(net).__name__}.")
+    try:  # what load would refuse is not written
+        checks.check_metadata(getattr(net, "metadata", None), net.n_inputs, net.n_outputs)
+    except checks.FieldError as exc:
+        raise ValueError(f"Cannot save the model to {os.fspath(path)!r}: {exc}") from None
     doc, arrays = to_config(net)
     text = json.dumps(doc, indent=1, allow_nan=True)
     with atomic_write(path) as f, zipfile.ZipFile(f, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -160,8 +165,10 @@ def _read_document(archive: zipfile.ZipFile, path: Any) -> dict[str, Any]:
     _check_member_fits(archive.getinfo(JSON_MEMBER), path)
     try:
         doc = json.loads(archive.read(JSON_MEMBER).decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise _refuse(path, f"{JSON_MEMBER} is not valid JSON ({exc}).") from None
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        # ValueError: also an integer of more than 4300 digits; RecursionError: [[[[…
+        raise _refuse(path, f"{JSON_MEMBER} is not valid JSON ({type(exc).__name__}: "
+                            f"{str(exc)[:200]}).") from None
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
         raise _refuse(path, f"{JSON_MEMBER} does not say format={FORMAT!r}.")
     version = doc.get("format_version")
@@ -245,98 +252,82 @@ def _check_npy_header(archive: zipfile.ZipFile, member: str, path: Any) -> None:
         )
 
 
-def _named(registry: dict[str, Any], name: Any, kind: str, config: Any) -> Any:
-    """An instance from an allow-listed name and its config."""
-    if not isinstance(name, str) or name not in registry:
-        raise ValueError(f"unknown {kind} {name!r}; expected one of {sorted(registry)}.")
-    if not isinstance(config, dict):
-        raise ValueError(f"the {kind} config must be a JSON object, but is {config!r}.")
-    try:
-        return registry[name](**config)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"the {kind} {name!r} does not accept config {config} ({exc}).") from None
-
-
-def _build_layer(config: Any) -> Layer:
-    if not isinstance(config, dict):
-        raise ValueError(f"a layer entry must be a JSON object, but is {config!r}.")
-    kind = config.get("type")
-    if kind not in LAYERS:
-        raise ValueError(f"unknown layer type {kind!r}; expected one of {sorted(LAYERS)}.")
-    try:
-        if hasattr(LAYERS[kind], "from_config"):  # Conv2D, MaxPool2D, Flatten, RNN, LSTM
-            return LAYERS[kind].from_config(config)
-        if LAYERS[kind] is Dropout:
-            return Dropout(config["rate"], n_units=config["n_units"])
-        activation = _named(
-            activations.ACTIVATIONS,
-            config["activation"],
-            "activation",
-            config.get("activation_config", {}),
-        )
-        init = initializers.get(config.get("init", "uniform"))
-        return Dense(
-            config["n_inputs"],
-            config["n_units"],
-            activation=activation,
-            use_bias=bool(config["use_bias"]),
-            init=init,
-        )
-    except KeyError as exc:
-        raise ValueError(f"the {kind} layer entry lacks {exc}.") from None
-
-
-def _restore_optimizer(entry: Any, arrays: dict[Any, np.ndarray], net: Network):
-    if entry is None:
-        return None
-    opt = _named(optimizers.OPTIMIZERS, entry.get("name"), "optimizer", entry.get("config"))
-    for index, per_param in entry.get("state", {}).items():
-        state: dict[str, Any] = {}
-        for key, value in per_param.items():
-            if isinstance(value, dict):
-                array = arrays.get(value.get("array"))
-                if array is None or array.shape != net.params.shape:
-                    raise ValueError(
-                        f"the optimizer state {key!r} must be an array shaped like the "
-                        f"{net.params.shape} parameters."
-                    )
-                state[key] = array.astype(net.dtype, copy=True)
-            else:
-                state[key] = value
-        opt.state[int(index)] = state
-    return opt
-
-
 def from_config(doc: dict[str, Any], arrays: dict[str, np.ndarray]) -> Network:
-    """Rebuild a network from what :func:`to_config` produced (validated names only)."""
-    spec = doc.get("network")
-    if not isinstance(spec, dict) or not isinstance(spec.get("layers"), list):
-        raise ValueError("the 'network' entry with its list of layers is missing.")
-    layers = [_build_layer(c) for c in spec["layers"]]
-    net = Network(layers, seed=spec.get("seed"), dtype=spec.get("dtype", "float64"))
+    """Rebuild a network from what :func:`to_config` produced. Every field is checked
+    (:mod:`glassnet.tools.model_checks`) before the network is given any memory."""
+    if not isinstance(doc, dict):
+        raise ValueError("the description must be a JSON object.")
+    checks.check_document(doc)
     params = arrays.get("params")
-    if params is None or params.shape != net.params.shape or params.dtype != net.dtype:
-        got = None if params is None else f"{params.dtype} {params.shape}"
-        raise ValueError(
-            f"the layers need {net.n_params} {net.dtype} parameters "
-            f"(shape {net.params.shape}), but the file's params array is {got}."
-        )
+    if params is None:
+        raise checks.FieldError("arrays.params", "the parameter vector is missing.")
+    spec = doc["network"]
+    layers = checks.build_layers(spec, params.size if params.ndim == 1 else -1)
+    dtype = spec.get("dtype", "float64")
+    checks.check_params(params, dtype)
+    loss = checks.build_loss(doc.get("loss"))
+    rng_state = checks.check_rng(doc.get("rng"))
+    history = checks.check_history(doc.get("history"))
+    metadata = checks.check_metadata(doc.get("metadata"), layers[0].n_inputs, layers[-1].n_units)
+    net = Network(layers, seed=spec.get("seed"), dtype=dtype)
     np.copyto(net.params, params)
-    loss = doc.get("loss")
-    if loss is not None:
-        net.loss = _named(losses.LOSSES, loss.get("name"), "loss", loss.get("config", {}))
-    net.optimizer = _restore_optimizer(doc.get("optimizer"), arrays, net)
-    if doc.get("rng") is not None:
+    used = {"params"}
+    net.loss = loss
+    net.optimizer = checks.build_optimizer(doc.get("optimizer"), arrays, net.params, used)
+    unused = sorted(set(arrays) - used)
+    if unused:
+        raise checks.FieldError("arrays", f"the array {unused[0]!r} is listed but nothing "
+                                          "uses it.")
+    if rng_state is not None:
         try:
-            net.rng.bit_generator.state = doc["rng"]
-        except (TypeError, ValueError, KeyError) as exc:
-            raise ValueError(f"the random generator state is invalid ({exc}).") from None
-    net.history = History.from_config(doc.get("history") or {})
-    metadata = doc.get("metadata") or {}
-    if not isinstance(metadata, dict):
-        raise ValueError(f"metadata must be a JSON object, but is {metadata!r}.")
+            net.rng.bit_generator.state = rng_state
+        except (TypeError, ValueError, KeyError, OverflowError) as exc:
+            raise checks.FieldError("rng", f"the random generator state is invalid ({exc}).")\
+                from None
+    net.history = History.from_config(history)
     net.metadata = metadata
     return net
+
+
+def _check_regular_file(path: Any) -> None:
+    """A model must be a regular file: say what else it is (a directory, a FIFO ...)."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        raise FileNotFoundError(f"No model file at {os.fspath(path)!r}: it does not exist.")\
+            from None
+    except (OSError, ValueError) as exc:  # permissions, a NUL in the name, a loop of links
+        raise _refuse(path, f"it cannot be opened ({exc}).") from None
+    if not stat.S_ISREG(mode):
+        kind = next((what for test, what in _KINDS if test(mode)), "not a regular file")
+        raise _refuse(path, f"it is {kind}, not a model file. Give the path of a .gnet file.")
+
+
+_KINDS = [(stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO (named pipe)"),
+          (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+          (stat.S_ISSOCK, "a socket")]
+
+
+def _check_unique_members(archive: zipfile.ZipFile, path: Any) -> None:
+    """A duplicate member name is refused before anything is read: readers disagree on
+    which copy counts (unzip shows the first, Python reads the last)."""
+    seen: set[str] = set()
+    for name in archive.namelist():
+        if name in seen:
+            raise _refuse(path, f"the zip archive holds two members named {name!r}; a model "
+                                "file has one of each (it may have been tampered with).")
+        seen.add(name)
+
+
+def _check_members(archive: zipfile.ZipFile, doc: dict[str, Any], path: Any) -> None:
+    """Exactly model.json and one member per listed array: any other is refused."""
+    names = archive.namelist()
+    listed = doc.get("arrays") if isinstance(doc.get("arrays"), dict) else {}
+    allowed = {JSON_MEMBER} | {ARRAY_DIR + str(n) + ".npy" for n in listed}
+    odd = [name for name in names if name not in allowed]
+    if odd:
+        raise _refuse(path, f"the zip archive holds a member {odd[0]!r} that is not part of a "
+                            "glassnet model (only model.json and the listed arrays/*.npy).")
 
 
 def load(path: str | os.PathLike) -> Network:
@@ -346,11 +337,12 @@ def load(path: str | os.PathLike) -> Network:
     truncated or corrupted, comes from a newer format version, holds a pickle
     or object array, or whose arrays do not fit its layers.
     """
-    if not os.path.isfile(path):
-        raise FileNotFoundError(f"No model file at {os.fspath(path)!r}.")
+    _check_regular_file(path)
     try:
         with zipfile.ZipFile(path) as archive:
+            _check_unique_members(archive, path)
             doc = _read_document(archive, path)
+            _check_members(archive, doc, path)
             arrays = _read_arrays(archive, doc, path)
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
         if isinstance(exc, FileNotFoundError):

@@ -30,7 +30,7 @@ from glassnet.layers import Dense, Dropout
 from glassnet.optimizers import Optimizer
 from glassnet.optimizers import get as get_optimizer
 from glassnet.training import TrainingDivergedError
-from glassnet.validation import check_X, check_y, target_range_warning
+from glassnet.validation import check_X, check_y, loss_output_problem, target_range_warning
 
 #: rows of the forward/backward probe (evenly spaced through the data)
 PROBE_ROWS = 2048
@@ -261,6 +261,11 @@ def probe_run(net, X, y, loss, optimizer, lr, batch_size, epochs, seconds, slice
     opt, opt_lr = (copy.deepcopy(optimizer), None) if isinstance(optimizer, Optimizer) else (
         optimizer, lr)
     diverged = None
+    if loss_output_problem(losses_module.get(loss).name,
+                           getattr(net.layers[-1], "activation", None), net.n_outputs):
+        # fit refuses a loss/output pair that cannot learn; the loss_output_mismatch rule
+        # reports it, and there is no run to measure
+        return ProbeRun(0, [], first), None
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # fit's own warnings are the rules' business
         try:
