@@ -26,7 +26,8 @@ def test_every_loss_has_its_text_and_excel_forms(name):
 @pytest.mark.parametrize("name", sorted(gn.losses.LOSSES))
 def test_a_fused_loss_says_its_own_divisor(name):
     loss = gn.losses.get(name)
-    y, yhat = np.zeros((4, 3)), np.full((4, 3), 0.5)
+    # one-hot rows (each sums to 1), where the exact softmax + CCE gradient ŷ Σy − y is ŷ − y
+    y, yhat = np.eye(3)[[0, 1, 2, 0]], np.full((4, 3), 0.5)
     if loss.fused_activation is None:
         assert loss.fused_divisor is None
         with pytest.raises(NotImplementedError):
