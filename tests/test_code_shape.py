@@ -44,13 +44,9 @@ BEYOND_THE_DENSE_ENGINE: dict[str, str] = {
 KNOWN_LONG_MODULES: set[str] = {
     "src/glassnet/conv.py",
     "src/glassnet/network.py",
-    "src/glassnet/tools/cli.py",
 }
 KNOWN_LONG_FUNCTIONS: set[str] = {
     "src/glassnet/glassbox/playground/server.py: build_app",
-    "src/glassnet/tools/tabular.py: train_table",
-    "src/glassnet/tools/cli.py: build_parser",
-    "src/glassnet/tools/readers.py: load_csv",
 }
 
 NOT_CODE = {

@@ -32,6 +32,7 @@ from glassnet.recurrent import LSTM, RNN
 from glassnet.tools import datasets
 from glassnet.tools.export import export_script
 from glassnet.tools.saving import load, save
+from glassnet.tools.table_model import TableModel, fit_table
 from glassnet.training import History, TrainingDivergedError
 
 __all__ = [
@@ -53,6 +54,7 @@ __all__ = [
     "Network",
     "RNN",
     "Step",
+    "TableModel",
     "Trace",
     "TrainingDivergedError",
     "activations",
@@ -60,6 +62,7 @@ __all__ = [
     "datasets",
     "doctor",
     "export_script",
+    "fit_table",
     "gradcheck",
     "initializers",
     "load",

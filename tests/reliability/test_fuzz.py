@@ -203,10 +203,10 @@ def test_cli_predict_on_fuzzed_csv(model, text, proba):
 HOSTILE_FILES = {  # name: (content, what the one-line error must say; None: may succeed)
     "binary": (bytes(range(256)) * 4, "is not UTF-8 text"),
     "not-utf8": (b"a,b,y\n1,\xff\xfe,cat\n", "is not UTF-8 text"),
-    "huge-field": (b"a,b,y\n1,2,\"" + b"x" * 200_000 + b"\"\n", "CSV cannot be parsed"),
-    "nul-bytes": (b"a,b,y\n1,2\x00,cat\n3,4,dog\n", "not a finite number"),
+    "huge-field": (b"a,b,y\n1,2,\"" + b"x" * 200_000 + b"\"\n", "only one class"),
+    "nul-bytes": (b"a,b,y\n1,2\x00,cat\n3,4,dog\n", "line 2 holds a NUL byte"),
     "only-header": (b"a,b,y\n", "no data rows"),
-    "unterminated-quote": (b'a,b,y\n1,2,"cat\n3,4,dog\n', "only one class"),
+    "unterminated-quote": (b'a,b,y\n1,2,"cat\n3,4,dog\n', "CSV cannot be parsed"),
 }
 
 

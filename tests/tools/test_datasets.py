@@ -182,8 +182,8 @@ def test_csv_quoted_fields_and_other_delimiter(tmp_path):
         ("a,b,c\n", {}, r"header row \(a, b, c\) but no data rows"),
         ("a,b\n1,2\n", {"target": "c"}, "has no column 'c'; its columns are a, b"),
         ("a,b\n1,2\n", {"target": 5}, "out of range"),
-        ("a,b,c\n1,2,3\n4,5\n", {},
-         r"line 3 \(data row 2\): the row has 2 field\(s\) but the header has 3 col"),
+        ("a,b,c\n1,2,3\n4,5,6,7\n", {}, r"line 3, saw 4"),  # a short row: empty cells
+        ("a,b,c\n1,2,3\n4,5\n", {}, r"line 3 \(data row 2\), column 3 \('c'\)"),
         ("a,b,c\n1,2,3\n4,x,6\n", {}, r"line 3 \(data row 2\), column 2 \('b'\) holds 'x'"),
         ("a,b,c\n1,,3\n", {}, r"line 2 \(data row 1\), column 2 \('b'\) is empty"),
         ("a,b,c\n1,nan,3\n", {}, r"column 2 \('b'\) holds 'nan', which is not a finite"),

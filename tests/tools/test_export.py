@@ -187,7 +187,8 @@ def test_script_piped_into_head_ends_quietly(numpy_only, tmp_path):
 
 
 # -- networks on N-D samples: Conv2D, MaxPool2D, Flatten, RNN, LSTM ---------------------
-_STDLIB_AND_NUMPY = {"base64", "csv", "io", "os", "sys", "numpy", "numpy.lib.stride_tricks"}
+_STDLIB_AND_NUMPY = {"base64", "csv", "datetime", "io", "os", "re", "sys", "numpy",
+                     "numpy.lib.stride_tricks"}  # datetime, re: the column rules (tools.columns)
 
 
 def _imports(text):

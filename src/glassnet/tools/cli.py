@@ -1,180 +1,53 @@
 """The ``glassnet`` command line (also ``python -m glassnet``).
 
-Subcommands: ``train``, ``predict``, ``evaluate``, ``explain``, ``gradcheck``,
-``export``, ``demo``, ``playground``, ``doctor``; ``glassnet COMMAND --help`` shows each
-one's options and examples. Exit status: 0 on success, 2 on bad input, with one line on stderr
-saying what was wrong (which file, line and column, what was expected) and
-never a traceback. Every output file is written atomically: to a temporary
-file beside it, renamed only when complete, so a failure leaves no partial file.
+Subcommands: ``train``, ``predict``, ``evaluate``, ``explain``, ``datasets``,
+``gradcheck``, ``export``, ``demo``, ``playground``, ``doctor``; ``glassnet COMMAND --help``
+shows each one's options and examples. Exit status: 0 on success, 2 on bad
+input, with one line on stderr saying what was wrong (which file, line and
+column, what was expected) and never a traceback. Every output file is written
+atomically: to a temporary file beside it, renamed only when complete, so a
+failure leaves no partial file.
+
+Each command is a pair, side by side: ``_add_<command>(commands)`` declares its
+arguments, ``cmd_<command>(args)`` runs it (returning an exit status, or None
+for 0); :data:`COMMANDS` lists the pairs in ``--help`` order. To add a command,
+write the pair here (or, for a larger one, as public ``add_<command>`` /
+``run_<command>`` in a module of its own, as :mod:`glassnet.tools.table_commands`
+does for the table commands) and add one line to :data:`COMMANDS`. Argument
+types and model loading are in :mod:`glassnet.tools.arguments`; what commands
+print goes through :mod:`glassnet.tools.terminal`.
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 
-from glassnet import activations, losses, optimizers
-from glassnet.tools import demos, doctor_command, tabular
+from glassnet import activations, losses
+from glassnet.tools import demos, doctor_command, readers, table_commands, tabular
+from glassnet.tools.arguments import (
+    EXIT_USAGE,
+    Parser,
+    hidden,
+    load_model,
+    positive,
+    sub,
+    target_column,
+)
+from glassnet.tools.terminal import UsageError, check_writable
 from glassnet.training import TrainingDivergedError
 
-EXIT_USAGE = 2
+__all__ = ["COMMANDS", "EXIT_USAGE", "UsageError", "build_parser", "main"]
 
 
-class UsageError(Exception):
-    """Bad input from the user: reported in one line, exit status 2."""
-
-
-class _Parser(argparse.ArgumentParser):
-    """argparse, but its errors are one line too (no usage block above them)."""
-
-    def error(self, message: str):  # type: ignore[override]
-        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
-
-
-def _sub(commands, name: str, help: str, description: str, examples: str) -> _Parser:
-    return commands.add_parser(
-        name,
-        help=help,
-        description=description,
-        epilog="examples:\n" + examples,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-
-
-def _hidden(text: str) -> list[int]:
-    try:
-        sizes = [int(part) for part in text.split(",")]
-    except ValueError:  # also an empty part, as in 16,,8
-        sizes = []
-    if not sizes or min(sizes) <= 0:
-        raise argparse.ArgumentTypeError(
-            f"expected hidden layer sizes as positive integers separated by commas, "
-            f"such as 16,8, but got {text!r}"
-        )
-    return sizes
-
-
-def _fraction(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = -1.0
-    if not 0 <= value < 1:
-        raise argparse.ArgumentTypeError(
-            f"expected a fraction in [0, 1), such as 0.2, got {text!r}"
-        )
-    return value
-
-
-def _positive(kind):
-    def parse(text: str):
-        try:
-            value = kind(text)
-        except ValueError:
-            value = 0
-        if not value > 0:
-            raise argparse.ArgumentTypeError(f"expected a positive {kind.__name__}, got {text!r}")
-        return value
-
-    return parse
-
-
-def _model_and_labelled_data(command: argparse.ArgumentParser) -> None:
-    command.add_argument("model", help="model file written by glassnet train")
-    command.add_argument("data", help="CSV file with the features and the target")
-    command.add_argument("--target", help="name of the target column (default: the one the "
-                         "model was trained on)")
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
-        prog="glassnet",
-        description="Neural networks from scratch on NumPy, where every number is visible.",
-        epilog="examples:\n  glassnet train iris.csv --target species --out iris.gnet\n"
-        "  glassnet predict iris.gnet new.csv --out predictions.csv\n  glassnet demo",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-
-    train = _sub(
-        commands, "train", "train a network on a CSV file and save it",
-        "Train a network on a CSV file with a header row. The target column decides the "
-        "task: text labels mean classification, numbers mean regression (override with "
-        "--task). Features are standardised, and so is a numeric target (predictions "
-        "come back in its units); the scalings, names and class names are kept in the "
-        "model file.",
-        "  glassnet train iris.csv --target species --hidden 16,8 --epochs 200 --out iris.gnet\n"
-        "  glassnet train houses.csv --target price --task regression --lr 0.01 \\\n"
-        "      --validation-split 0.2 --out houses.gnet",
-    )
-    train.add_argument("data", help="CSV file: a header row, then one row per sample")
-    train.add_argument("--target", required=True, help="name of the column to predict")
-    train.add_argument("--task", choices=tabular.TASKS, default="auto",
-                       help="classification or regression (default: from the target column)")
-    train.add_argument("--hidden", type=_hidden, default=[16], metavar="N,N,...",
-                       help="units of each hidden layer (default: 16)")
-    train.add_argument("--activation", choices=sorted(activations.ACTIVATIONS), default="relu",
-                       help="hidden activation (default: relu)")
-    train.add_argument("--loss", choices=sorted(losses.LOSSES), default=None,
-                       help="default: binary/categorical cross-entropy, or mse for regression")
-    train.add_argument("--optimizer", choices=sorted(optimizers.OPTIMIZERS), default="adam",
-                       help="default: adam")
-    train.add_argument("--lr", type=_positive(float), default=0.01,
-                       help="learning rate (default: 0.01)")
-    train.add_argument("--epochs", type=_positive(int), default=200, help="default: 200")
-    train.add_argument("--batch-size", type=_positive(int), default=32,
-                       help="samples per update (default: 32)")
-    train.add_argument("--validation-split", type=_fraction, default=0.0, metavar="FRACTION",
-                       help="hold out this fraction of rows, drawn at random (default: 0)")
-    train.add_argument("--seed", type=int, default=0, help="initial weights, shuffling, split")
-    train.add_argument("--out", default="model.gnet", help="model file (default: model.gnet)")
-    train.add_argument("--quiet", action="store_true", help="no progress bar")
-
-    predict = _sub(
-        commands, "predict", "predict the rows of a CSV file with a trained model",
-        "Predict every row of a CSV file. The file needs the model's feature columns by "
-        "name (any order; other columns are ignored). Writes a CSV: the predicted class "
-        "name (or number), and with --proba one probability column per class.",
-        "  glassnet predict iris.gnet new.csv\n"
-        "  glassnet predict iris.gnet new.csv --proba --out predictions.csv",
-    )
-    predict.add_argument("model", help="model file written by glassnet train")
-    predict.add_argument("data", help="CSV file with the model's feature columns")
-    predict.add_argument("--out", help="write the predictions here (default: stdout)")
-    predict.add_argument("--proba", action="store_true", help="add class probabilities")
-
-    evaluate = _sub(
-        commands, "evaluate", "score a trained model on a labelled CSV file",
-        "Accuracy and the confusion matrix (classification) or MAE, RMSE and R² "
-        "(regression) of a model on a CSV file that has the target column.",
-        "  glassnet evaluate iris.gnet test.csv --target species",
-    )
-    _model_and_labelled_data(evaluate)
-
-    explain = _sub(
-        commands, "explain", "trace one gradient-descent step of a model, every number shown",
-        "Run one full-batch gradient-descent step of the model on the first rows of a "
-        "labelled CSV file (scaled as in training) and show every intermediate array: "
-        "the tutorial's steps, side by side (the model file is not changed).",
-        "  glassnet explain iris.gnet test.csv --target species --rows 3\n"
-        "  glassnet explain iris.gnet test.csv --target species --html report.html",
-    )
-    _model_and_labelled_data(explain)
-    explain.add_argument("--rows", type=_positive(int), default=4,
-                         help="how many rows form the batch (default: 4)")
-    explain.add_argument("--lr", type=_positive(float), default=None,
-                         help="learning rate of the step (default: the model's)")
-    explain.add_argument("--html", metavar="FILE", help="also write the HTML report here")
-    explain.add_argument("--width", type=_positive(int), default=100,
-                         help="text width (default: 100)")
-
-    gradcheck = _sub(
+# -- gradcheck ---------------------------------------------------------------------
+def _add_gradcheck(commands) -> None:
+    gradcheck = sub(
         commands, "gradcheck", "compare backpropagation with finite differences",
         "Compare the backpropagated gradient of every weight and bias with central finite "
         "differences, (L(θ+ε) − L(θ−ε)) / 2ε, and print the largest errors per tensor. "
@@ -188,8 +61,8 @@ def build_parser() -> argparse.ArgumentParser:
     gradcheck.add_argument("data", nargs="?", help="labelled CSV file, with a model")
     gradcheck.add_argument("--target", help="name of the target column, with a model "
                            "(default: the one it was trained on)")
-    gradcheck.add_argument("--rows", type=_positive(int), default=8, help="default: 8")
-    gradcheck.add_argument("--hidden", type=_hidden, default=[5, 4], metavar="N,N,...",
+    gradcheck.add_argument("--rows", type=positive(int), default=8, help="default: 8")
+    gradcheck.add_argument("--hidden", type=hidden, default=[5, 4], metavar="N,N,...",
                            help="random network's hidden layers (default: 5,4)")
     gradcheck.add_argument("--activation", choices=sorted(activations.ACTIVATIONS),
                            default="tanh", help="random network's activation (default: tanh)")
@@ -197,7 +70,29 @@ def build_parser() -> argparse.ArgumentParser:
                            help="random network's loss (default: mse)")
     gradcheck.add_argument("--seed", type=int, default=0, help="random network and data")
 
-    export = _sub(
+
+def cmd_gradcheck(args) -> int:
+    from glassnet.glassbox.gradcheck import gradcheck
+
+    if args.model is not None:
+        if args.data is None:
+            raise UsageError("with a model file, give a labelled CSV file too.")
+        net = load_model(args.model)
+        X, Y, _ = tabular.labelled_rows(net, args.data, target_column(args, net), args.rows)
+        loss = net.loss or "mse"
+    else:
+        rng = np.random.default_rng(args.seed)
+        X, Y = rng.normal(size=(args.rows, 3)), rng.uniform(size=(args.rows, 2))
+        net = tabular.build_network(3, args.hidden, 2, args.activation, "sigmoid", args.seed)
+        loss = args.loss
+    report = gradcheck(net, X, Y, loss=loss)
+    print(report)
+    return 0 if report.passed else 1
+
+
+# -- export ------------------------------------------------------------------------
+def _add_export(commands) -> None:
+    export = sub(
         commands, "export", "write a standalone NumPy-only predict.py for a model",
         "Write a Python script that needs only NumPy and reproduces the model's "
         "predictions bit for bit, preprocessing included.",
@@ -208,7 +103,19 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--weights-beside", action="store_true",
                         help="write the weights to SCRIPT's .npz instead of embedding them")
 
-    demo = _sub(
+
+def cmd_export(args) -> None:
+    from glassnet.tools.export import export_script
+
+    check_writable(args.to, "the script")
+    net = load_model(args.model)
+    path = export_script(net, args.to, embed=not args.weights_beside, protect=[args.model])
+    print(f"wrote {path}: python {path} data.csv  (needs only NumPy)")
+
+
+# -- demo --------------------------------------------------------------------------
+def _add_demo(commands) -> None:
+    demo = sub(
         commands, "demo", "replay a tutorial with glassnet and print its error table",
         "Replay a tutorial's network with glassnet, print the tutorial-style error table "
         "and predictions beside the tutorial's own loop.",
@@ -220,13 +127,15 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--html", default="auto", metavar="PATH",
                       help="where to write the HTML report (default: glassnet-<name>.html)")
     demo.add_argument("--no-report", action="store_true", help="write no HTML report")
-    _add_playground(commands)
-    _add_doctor(commands)
-    return parser
 
 
+def cmd_demo(args) -> None:
+    demos.run(args.name, report=None if args.no_report else args.html)
+
+
+# -- playground --------------------------------------------------------------------
 def _add_playground(commands) -> None:
-    playground = _sub(
+    playground = sub(
         commands, "playground", "TensorFlow Playground in the browser, on glassnet's engine",
         "Start a local web server with TensorFlow Playground's page on glassnet's engine "
         "and open it in the browser. A Playground link (or its #hash) opens the same "
@@ -256,186 +165,6 @@ def _add_playground(commands) -> None:
     playground.add_argument("--no-browser", action="store_true", help="do not open a browser")
 
 
-def _add_doctor(commands) -> None:
-    doctor_command.add_doctor(commands)  # glassnet doctor: its body is in doctor_command
-
-
-# -- output ----------------------------------------------------------------------
-def _check_writable(path: str, what: str) -> None:
-    """Refuse an output path before any work is done (the write itself is atomic)."""
-    directory = os.path.dirname(os.path.abspath(path)) or "."
-    if os.path.isdir(path):
-        raise UsageError(f"{what} {path!r} is a directory; give a file name.")
-    problem = (
-        "does not exist" if not os.path.isdir(directory)
-        else "is not writable" if not os.access(directory, os.W_OK)
-        else None
-    )
-    if problem:
-        raise UsageError(f"Cannot write {what} {path!r}: the directory {directory!r} {problem}.")
-
-
-def _write_text(path: str | None, text: str) -> None:
-    if path is None:
-        sys.stdout.write(text)
-        return
-    from glassnet._files import atomic_write
-
-    with atomic_write(path, "w") as handle:
-        handle.write(text)
-
-
-def _table(rows: Sequence[Sequence[object]]) -> str:
-    widths = [max(len(str(row[i])) for row in rows) for i in range(len(rows[0]))]
-    return "\n".join(
-        "  ".join(str(cell).rjust(w) if i else str(cell).ljust(w)
-                  for i, (cell, w) in enumerate(zip(row, widths)))
-        for row in rows
-    )
-
-
-def _fmt(value: float) -> str:
-    """Plain decimals, so that figures of one table line up: 4 places below 10⁴, 1
-    above (a price's mae), scientific only where decimals would hide the number."""
-    size = abs(value)
-    if value == 0 or 1e-3 <= size < 1e4:
-        return f"{value:.4f}"
-    if 1e4 <= size < 1e12:
-        return f"{value:.1f}"
-    return f"{value:.4g}"
-
-
-# -- subcommands -------------------------------------------------------------------
-def _load_model(path: str):
-    from glassnet.tools.saving import load
-
-    net = load(path)  # says what a path that is no model file is (missing, a directory, ...)
-    tabular.check_model(net)
-    return net
-
-
-def cmd_train(args) -> None:
-    _check_writable(args.out, "the model file")
-    # divergence is reported by TrainingDivergedError; NumPy's overflow warnings
-    # on the way there would only add lines above it
-    with np.errstate(all="ignore"):
-        net, report = tabular.train_table(
-            args.data, args.target, task=args.task, hidden=args.hidden,
-            activation=args.activation, loss=args.loss, optimizer=args.optimizer, lr=args.lr,
-            epochs=args.epochs, batch_size=args.batch_size,
-            validation_split=args.validation_split, seed=args.seed,
-            verbose=0 if args.quiet else 1,
-        )
-    net.save(args.out)
-    widths = " → ".join(str(w) for w in [net.n_inputs] + [d.n_units for d in net.dense_layers])
-    rows = [
-        ("", "value"),
-        ("task", report.task),
-        ("rows (train / validation)", f"{report.n_train} / {report.n_val}"),
-        ("features", len(report.feature_names)),
-        ("classes", ", ".join(report.class_names) if report.class_names else "-"),
-        ("network", f"{widths} ({net.n_params} parameters)"),
-        ("epochs", report.epochs_run),
-    ]
-    for name, value in report.figures.items():
-        label = name.replace("_", " ")
-        if report.task == "regression" and name in ("loss", "val_loss"):
-            label += f" (standardised {net.metadata['target_name']})"  # y' = (y − mean) / std
-        rows.append((label, _fmt(value)))
-    rows.append(("model file", args.out))
-    print(_table(rows))
-    for note in report.notes:
-        print(f"note: {note}")
-    print(doctor_command.summary_line(net, args.data, args.target, args.batch_size))
-
-
-def cmd_predict(args) -> None:
-    if args.out is not None:
-        _check_writable(args.out, "the output file")
-    net = _load_model(args.model)
-    predictions, proba = tabular.predict_table(net, args.data)
-    meta = net.metadata
-    header = [meta.get("target_name", "prediction")]
-    if args.proba:
-        if proba is None:
-            raise UsageError("--proba needs a classification model, but this one is regression.")
-        header += [f"P({name})" for name in meta["class_names"]]
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    for i, value in enumerate(predictions):
-        row = [value if isinstance(value, str) else repr(value)]
-        if args.proba and proba is not None:
-            row += [repr(float(p)) for p in proba[i]]
-        writer.writerow(row)
-    _write_text(args.out, buffer.getvalue())
-    if args.out is not None:
-        print(f"{len(predictions)} predictions written to {args.out}")
-
-
-def _target(args, net) -> str:
-    """--target, or the target column the model was trained on."""
-    target = args.target or (getattr(net, "metadata", None) or {}).get("target_name")
-    if not target:
-        raise UsageError("the model file does not name its target column; give --target.")
-    return target
-
-
-def cmd_evaluate(args) -> None:
-    net = _load_model(args.model)
-    figures, confusion = tabular.evaluate_table(net, args.data, _target(args, net))
-    print(_table([("metric", "value")] + [(k, _fmt(v)) for k, v in figures.items()]))
-    if confusion is not None:
-        names = net.metadata["class_names"]
-        print("\nconfusion matrix (rows: true class, columns: predicted class)")
-        print(_table([("", *names)] + [(n, *map(int, row)) for n, row in zip(names, confusion)]))
-
-
-def cmd_explain(args) -> None:
-    if args.html is not None:
-        _check_writable(args.html, "the HTML report")
-    net = _load_model(args.model)
-    X, Y = tabular.labelled_rows(net, args.data, _target(args, net), args.rows)
-    lr = args.lr if args.lr is not None else (net.optimizer.lr if net.optimizer else 0.1)
-    step = net.trace(X, Y, loss=net.loss or "mse", lr=lr)
-    print(step.to_text(width=args.width))
-    if args.html is not None:
-        step.to_html(args.html, net=net)
-        print(f"\nwrote {args.html}")
-
-
-def cmd_gradcheck(args) -> int:
-    from glassnet.glassbox.gradcheck import gradcheck
-
-    if args.model is not None:
-        if args.data is None:
-            raise UsageError("with a model file, give a labelled CSV file too.")
-        net = _load_model(args.model)
-        X, Y = tabular.labelled_rows(net, args.data, _target(args, net), args.rows)
-        loss = net.loss or "mse"
-    else:
-        rng = np.random.default_rng(args.seed)
-        X, Y = rng.normal(size=(args.rows, 3)), rng.uniform(size=(args.rows, 2))
-        net = tabular.build_network(3, args.hidden, 2, args.activation, "sigmoid", args.seed)
-        loss = args.loss
-    report = gradcheck(net, X, Y, loss=loss)
-    print(report)
-    return 0 if report.passed else 1
-
-
-def cmd_export(args) -> None:
-    from glassnet.tools.export import export_script
-
-    _check_writable(args.to, "the script")
-    net = _load_model(args.model)
-    path = export_script(net, args.to, embed=not args.weights_beside, protect=[args.model])
-    print(f"wrote {path}: python {path} data.csv  (needs only NumPy)")
-
-
-def cmd_demo(args) -> None:
-    demos.run(args.name, report=None if args.no_report else args.html)
-
-
 def cmd_playground(args) -> None:
     from glassnet.glassbox.playground.launch import main
     from glassnet.tools.scaling import scale_features, scale_targets, standardise
@@ -444,7 +173,7 @@ def cmd_playground(args) -> None:
     if args.url.lower().endswith(".csv") or os.path.isfile(args.url):
         if not args.target:
             raise UsageError(f"with a CSV file ({args.url}), give --target COLUMN.")
-        data = tabular.read_table(args.url, args.target)
+        data = readers.load_csv(args.url, target=args.target)
         mean, scale = standardise(data.X)  # Playground's learning rates suit unit-size inputs
         X = scale_features(data.X, {"feature_mean": mean, "feature_scale": scale})
         y = np.array(data.class_names)[data.y] if data.class_names else data.y.reshape(-1, 1)
@@ -460,17 +189,34 @@ def cmd_playground(args) -> None:
     main(args)
 
 
-COMMANDS = {
-    "train": cmd_train,
-    "predict": cmd_predict,
-    "evaluate": cmd_evaluate,
-    "explain": cmd_explain,
-    "gradcheck": cmd_gradcheck,
-    "export": cmd_export,
-    "demo": cmd_demo,
-    "playground": cmd_playground,
-    "doctor": doctor_command.run_doctor,
+# -- the table of commands and main ------------------------------------------------------
+#: name → (declare its arguments, run it), in --help order
+COMMANDS: dict[str, tuple[Callable[[Any], None], Callable[[Any], int | None]]] = {
+    "train": (table_commands.add_train, table_commands.run_train),
+    "predict": (table_commands.add_predict, table_commands.run_predict),
+    "evaluate": (table_commands.add_evaluate, table_commands.run_evaluate),
+    "explain": (table_commands.add_explain, table_commands.run_explain),
+    "datasets": (table_commands.add_datasets, table_commands.run_datasets),
+    "gradcheck": (_add_gradcheck, cmd_gradcheck),
+    "export": (_add_export, cmd_export),
+    "demo": (_add_demo, cmd_demo),
+    "playground": (_add_playground, cmd_playground),
+    "doctor": (doctor_command.add_doctor, doctor_command.run_doctor),
 }
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = Parser(
+        prog="glassnet",
+        description="Neural networks from scratch on NumPy, where every number is visible.",
+        epilog="examples:\n  glassnet train iris.csv --target species --out iris.gnet\n"
+        "  glassnet predict iris.gnet new.csv --out predictions.csv\n  glassnet demo",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+    for add, _run in COMMANDS.values():
+        add(commands)
+    return parser
 
 
 def _one_line(exc: BaseException) -> str:
@@ -521,7 +267,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     try:
         _refuse_writing_inputs(args)
-        status = COMMANDS[args.command](args)
+        status = COMMANDS[args.command][1](args)
     except BrokenPipeError:  # the reader stopped (| head): not an error of ours
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0

@@ -278,3 +278,41 @@ def breast_cancer() -> Dataset:
 def diabetes() -> Dataset:
     """Diabetes progression: 442 × 10 (scaled), a regression target (needs scikit-learn)."""
     return _sklearn("diabetes", False)
+
+
+# -- tables as CSV text, for `glassnet datasets NAME > NAME.csv` ------------------
+#: name → (description, target column); penguins is bundled with glassnet (the
+#: Palmer penguins, CC0, by Horst, Hill and Gorman, via the palmerpenguins
+#: package), the others are scikit-learn's bundled copies
+TABLES = {
+    "penguins": ("344 penguins; text, blanks (bundled)", "species"),
+    "iris": ("150 irises, 4 measurements", "species"),
+    "wine": ("178 wines, 13 measurements", "class"),
+    "breast_cancer": ("569 tumours, 30 measurements", "diagnosis"),
+    "diabetes": ("442 patients, 10 measurements; a number", "progression"),
+    "digits": ("1797 8×8 images, 64 pixels 0–16; digits 0–9", "digit"),
+}
+
+
+def table_csv(name: str) -> str:
+    """The CSV text of a table in :data:`TABLES`: a header row, then one row per sample."""
+    import csv
+    import io
+
+    if name not in TABLES:
+        raise ValueError(f"unknown table {name!r}; the tables are {', '.join(TABLES)}.")
+    if name == "penguins":
+        from importlib import resources
+
+        return (resources.files("glassnet.tools") / "data" / "penguins.csv").read_text(
+            encoding="utf-8")
+    data = globals()[name]()
+    target = TABLES[name][1]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow([*data.feature_names, target])
+    labels = (data.y.tolist() if data.class_names is None or name == "digits"
+              else [data.class_names[k] for k in data.y])
+    for row, label in zip(data.X.tolist(), labels):
+        writer.writerow([*(repr(v) if v != int(v) else str(int(v)) for v in row), label])
+    return buffer.getvalue()

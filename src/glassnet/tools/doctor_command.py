@@ -65,7 +65,7 @@ def load_model(path: str):
 
 def diagnose_file(net, data: str, target: str, batch_size: int | None = None) -> Diagnosis:
     """The doctor on a model and a labelled CSV file, rows scaled as in training."""
-    X, Y = tabular.labelled_rows(net, data, target)
+    X, Y, _ = tabular.labelled_rows(net, data, target)
     try:
         return doctor(net, X, Y, batch_size=batch_size)
     except TypeError as exc:  # a network the doctor does not follow: bad input, one line

@@ -37,7 +37,7 @@ from glassnet import network as network_module
 from glassnet import shaped
 from glassnet._files import atomic_write, check_not_inputs
 from glassnet.network import Network
-from glassnet.tools import export_shaped
+from glassnet.tools import export_columns, export_shaped
 from glassnet.tools.saving import load
 
 _TEMPLATE = '''\
@@ -57,6 +57,7 @@ import base64
 import csv
 import io
 import os
+import re
 import sys
 
 import numpy as np
@@ -80,6 +81,12 @@ LAYERS = {layers!r}
 SAMPLE_RANK = {sample_rank!r}
 #: one sample's shape, for the rows of a CSV file (None: each row is one sample's features)
 INPUT_SHAPE = {input_shape!r}
+#: the preprocessing, one rule per input column (glassnet.tools.columns), or None
+COLUMNS = {columns!r}
+DELIMITERS = (",", ";", "\\t", "|")
+
+# -- the column rules: glassnet.tools.columns, copied ---------------------------
+{columns_source}
 
 {weights_source}
 
@@ -180,33 +187,7 @@ def predict_labels(X):
     return index if CLASS_NAMES is None else np.asarray(CLASS_NAMES)[index]
 
 
-def _read_csv(path):
-    with open(path, newline="", encoding="utf-8-sig") as f:  # a BOM, as glassnet reads it
-        rows = [row for row in csv.reader(f) if row]
-    try:
-        [float(v) for v in rows[0]]
-    except ValueError:
-        header, rows = rows[0], rows[1:]
-        if FEATURE_NAMES is not None:
-            missing = [n for n in FEATURE_NAMES if n not in header]
-            if missing:
-                raise SystemExit(f"{{path}}: missing feature column(s) {{missing}}")
-            columns = [header.index(n) for n in FEATURE_NAMES]
-            rows = [[row[i] for i in columns] for row in rows]
-    X = np.array(rows, dtype=np.float64)
-    if SAMPLE_RANK != 1:  # N-D samples: each row holds one sample in C order
-        if INPUT_SHAPE is None:
-            raise SystemExit(
-                f"{{path}}: this network reads N-D samples and was exported without "
-                f"input_shape, so CSV rows cannot be read; use predict(X) from Python."
-            )
-        if X.ndim != 2 or X.shape[1] != int(np.prod(INPUT_SHAPE)):
-            raise SystemExit(
-                f"{{path}}: each row must hold {{int(np.prod(INPUT_SHAPE))}} values (one "
-                f"sample of shape {{tuple(INPUT_SHAPE)}}), but the file has {{X.shape}}."
-            )
-        X = X.reshape(X.shape[0], *INPUT_SHAPE)
-    return X
+{read_csv_source}
 
 
 def _output_names(n_outputs):
@@ -378,6 +359,7 @@ def export_script(
         input_shape=input_shape,
         shaped_source=export_shaped.shaped_source() if is_shaped else "",
         shapes_source=export_shaped.SHAPES_SOURCE,
+        **export_columns.template_fields(metadata),
         weights_source=weights_source,
         activation_source=activation_source,
     )

@@ -1,8 +1,11 @@
 """Reading data files: CSV tables and MNIST's IDX arrays, and the :class:`Dataset`
 every loader of :mod:`glassnet.tools.datasets` returns.
 
-``load_csv`` names the file, line, data row and column of anything it cannot
-read; ``load_idx`` reads the plain or gzip-compressed IDX format. Both are also
+``read_table`` reads a CSV file's cells as text with pandas (the one CSV
+reader of glassnet; the columns' rules are in :mod:`glassnet.tools.columns`);
+``load_csv`` reads a table of numbers into a :class:`Dataset`, naming the file,
+line, data row and column of anything it cannot read; ``load_idx`` reads the
+plain or gzip-compressed IDX format. Both are also
 reachable as ``gn.datasets.load_csv`` and ``gn.datasets.load_idx``.
 """
 
@@ -11,12 +14,18 @@ from __future__ import annotations
 import contextlib
 import csv
 import difflib
-import gzip
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+
+from glassnet.tools.idx import load_idx
+
+__all__ = ["DELIMITERS", "Dataset", "Table", "csv_errors", "load_csv", "load_idx",
+           "read_table", "sniff_delimiter", "table_from_frame", "target_index"]
 
 
 @dataclass(frozen=True, eq=False)  # eq=False: == on arrays has no single truth value
@@ -57,18 +66,22 @@ class Dataset:
 
 
 
-def _parse_float(text: str) -> float | None:
-    try:
-        value = float(text)
-    except ValueError:
-        return None
-    return value if np.isfinite(value) else None
+#: the delimiters glassnet recognises, most likely first (ties go to the earlier)
+DELIMITERS = (",", ";", "\t", "|")
+
+
+def sniff_delimiter(header_line: str) -> str:
+    """The delimiter of a CSV file: whichever of , ; tab | occurs most often in its
+    header line outside quotes (a comma when none does)."""
+    outside = re.sub(r'"[^"]*"', "", header_line)
+    counts = [outside.count(d) for d in DELIMITERS]
+    return DELIMITERS[counts.index(max(counts))] if max(counts) else ","
 
 
 @contextlib.contextmanager
 def csv_errors(path: str) -> Iterator[dict]:
-    """Turn the csv module's and the UTF-8 decoder's errors into ValueErrors that
-    name the file (and the line, once ``where["reader"]`` is set)."""
+    """Turn the CSV readers' and the UTF-8 decoder's errors into ValueErrors that
+    name the file (and the line, where the reader says it)."""
     where: dict = {}
     try:
         yield where
@@ -78,159 +91,286 @@ def csv_errors(path: str) -> Iterator[dict]:
             f"{path} is not UTF-8 text: it holds the byte 0x{bad}, which UTF-8 cannot "
             "decode. Save it as UTF-8 (\"CSV UTF-8\" in a spreadsheet program)."
         ) from None
-    except csv.Error as exc:
+    except (csv.Error, *_pandas_errors()) as exc:  # type: ignore[misc]
+        text = " ".join(str(exc).split()).replace("Error tokenizing data. C error: ", "")
         line = getattr(where.get("reader"), "line_num", None)
         at = f", line {line}" if line else ""
-        raise ValueError(f"{path}{at}: the CSV cannot be parsed ({exc}).") from None
+        raise ValueError(f"{path}{at}: the CSV cannot be parsed ({text}).") from None
 
 
-def load_csv(path: str | os.PathLike, target: str | int = -1, delimiter: str = ",",
+def _pandas_errors() -> tuple[type[BaseException], ...]:
+    pd = pandas_or_hint()
+    return (pd.errors.ParserError, pd.errors.EmptyDataError)
+
+
+def pandas_or_hint() -> Any:
+    """pandas, or an ImportError saying how to install it."""
+    try:
+        import pandas as pd  # type: ignore[import-untyped]
+    except ImportError:
+        raise ImportError(
+            "Reading tables needs pandas, which is not installed. Install it with "
+            "`pip install glassnet[tables]` (or `pip install pandas`)."
+        ) from None
+    return pd
+
+
+@dataclass(frozen=True, eq=False)
+class Table:
+    """A CSV file's cells as text: ``names`` (the header, stripped), and
+    ``cells(name)`` the column's cells, one per data row, as the file holds them.
+
+    Made by :func:`read_table`; ``line(row)`` is the file line of data row
+    ``row`` (0-based), counted as an editor counts them, for error messages.
+    """
+
+    path: str
+    names: list[str]
+    columns: list[Any]
+    delimiter: str = ","
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_index", {name: j for j, name in enumerate(self.names)})
+
+    @property
+    def n_rows(self) -> int:
+        return len(self.columns[0]) if self.columns else 0
+
+    def index(self) -> dict[str, int]:
+        """Column name → position (built once: no search per column)."""
+        return self._index  # type: ignore[attr-defined]
+
+    def cells(self, name: str) -> Any:
+        return self.columns[self.index()[name]]
+
+    def line(self, row: int) -> int | None:
+        """The file line on which data row ``row`` ends (the header is line 1)."""
+        if not os.path.isfile(self.path):
+            return None
+        with open(self.path, newline="", encoding="utf-8-sig") as handle:
+            reader = csv.reader(handle, delimiter=self.delimiter)
+            records = (reader.line_num for fields in reader if fields)
+            for k, line in enumerate(records):
+                if k == row + 1:
+                    return line
+        return None
+
+    def cell_error(self, exc: Any) -> ValueError:
+        """A :class:`glassnet.tools.columns.CellError` as one sentence naming the
+        file, line, data row and column."""
+        line = self.line(exc.row)
+        at = f", line {line}" if line else ""
+        j = self.index().get(exc.column)
+        column = f"column {j + 1} ({exc.column!r})" if j is not None else repr(exc.column)
+        what = "is empty" if not exc.text else f"holds {exc.text!r}"
+        return ValueError(f"{self.path}{at} (data row {exc.row + 1}), {column} {what}; {exc.need}.")
+
+
+def read_table(path: str | os.PathLike, delimiter: str | None = None) -> Table:
+    """Read a CSV file with a header row as text cells (pandas' C reader).
+
+    UTF-8 with or without a BOM; quoted fields (``"a, b"``, ``""`` for a quote);
+    the delimiter sniffed from the header line (:func:`sniff_delimiter`) unless
+    given; blank lines skipped; a row with fewer fields than the header has
+    empty (missing) cells at its end, a row with more is refused naming its
+    line; duplicate column names are refused.
+    """
+    pd = pandas_or_hint()
+    path = os.fspath(path)
+    with open(path, "rb") as raw:
+        content = raw.read()
+    with csv_errors(path):
+        content.decode("utf-8")
+    if b"\x00" in content:
+        line = content[: content.index(b"\x00")].count(b"\n") + 1
+        raise ValueError(f"{path}, line {line} holds a NUL byte (\\x00): it is not a text CSV "
+                         "file. Save it as CSV (UTF-8).")
+    with csv_errors(path):
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            first = next((line for line in handle if line.strip()), None)
+        if first is None:
+            raise ValueError(
+                f"{path} is empty: expected a header row naming the columns, then data."
+            )
+        delimiter = delimiter or sniff_delimiter(first)
+        if len(next(csv.reader([first], delimiter=delimiter))) > WIDE:
+            grid = _wide_grid(path, delimiter)
+        else:
+            frame = pd.read_csv(
+                path, sep=delimiter, header=None, dtype=str, keep_default_na=False,
+                na_filter=False, encoding="utf-8-sig", skip_blank_lines=True, engine="c",
+            )
+            grid = frame.to_numpy(dtype=object)
+    names = [str(v).strip() for v in grid[0]]
+    if grid.shape[0] < 2:
+        raise ValueError(f"{path} has a header row ({', '.join(names)}) but no data rows.")
+    seen: set[str] = set()
+    dup = next((n for n in names if n in seen or seen.add(n)), None)  # type: ignore[func-returns-value]
+    if dup is not None:
+        raise ValueError(f"{path}: the header names column {dup!r} more than once.")
+    return Table(path, names, list(grid[1:].T), delimiter)
+
+
+#: files with more columns than this are tokenised by the stdlib csv reader, whose
+#: cost per column is far below pandas' (see docs/cli.md, "Reading CSV files")
+WIDE = 2000
+
+
+def _wide_grid(path: str, delimiter: str) -> np.ndarray:
+    """The cells of a very wide file, as pandas' reader would give them: blank
+    lines skipped, short rows padded with empty cells, long rows refused."""
+    with open(path, newline="", encoding="utf-8-sig") as handle:
+        reader = csv.reader(handle, delimiter=delimiter)
+        rows, width = [], None
+        for fields in reader:
+            if not fields:
+                continue
+            width = width or len(fields)
+            if len(fields) > width:
+                raise pandas_or_hint().errors.ParserError(
+                    f"Expected {width} fields in line {reader.line_num}, saw {len(fields)}")
+            rows.append(fields + [""] * (width - len(fields)))
+    return np.array(rows, dtype=object)
+
+
+def table_from_frame(frame: Any, name: str = "the DataFrame") -> Table:
+    """A pandas DataFrame as a :class:`Table` of text cells, as a CSV file of it
+    would read: a missing value (NaN, None, ``pd.NA``, NaT) becomes an empty
+    cell, a number its shortest exact text (``repr``), a date its ISO text."""
+    pd = pandas_or_hint()
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError(
+            f"expected a CSV path or a pandas DataFrame, but got {type(frame).__name__}."
+        )
+    names = [str(c).strip() for c in frame.columns]
+    if len(set(names)) != len(names):
+        dup = next(n for n in names if names.count(n) > 1)
+        raise ValueError(f"{name}: it names column {dup!r} more than once.")
+    columns = []
+    for j in range(frame.shape[1]):
+        values = frame.iloc[:, j].to_numpy(dtype=object)
+        gaps = pd.isna(values)
+        columns.append(np.array(["" if g else str(v) for v, g in zip(values, gaps)],
+                                dtype=object))
+    return Table(name, names, columns)
+
+
+def _column_index(table: Table, target: str | int) -> int:
+    names, path = table.names, table.path
+    if isinstance(target, str):
+        if target not in names:
+            close = [h for h in names if h.lower() == target.lower()]
+            close = close or difflib.get_close_matches(target, names, n=1)
+            hint = f" Did you mean {close[0]!r}?" if close else ""
+            raise ValueError(
+                f"{path} has no column {target!r}; its columns are {', '.join(names)}.{hint}"
+            )
+        return names.index(target)
+    if isinstance(target, (int, np.integer)) and not isinstance(target, bool):
+        if not -len(names) <= target < len(names):
+            raise ValueError(
+                f"target={target} is out of range: {path} has {len(names)} columns "
+                f"({', '.join(names)})."
+            )
+        return int(target) % len(names)
+    raise TypeError(f"target must be a column name or index, but got {target!r}.")
+
+
+def target_index(table: Table, target: str | int) -> int:
+    """The position of the target column (by name or index), or a sentence saying why not."""
+    return _column_index(table, target)
+
+
+def _strict_numbers(table: Table, j: int) -> np.ndarray:
+    """Column j as finite floats: no missing cell, no text (load_csv's contract)."""
+    from glassnet.tools.columns import CellError, parse_numbers
+
+    cells = table.columns[j]
+    blank = np.array([not str(c).strip() for c in cells], dtype=bool)
+    try:
+        values = parse_numbers(cells, table.names[j], np.zeros(len(cells), dtype=bool))
+    except CellError as exc:
+        first_blank = int(np.argmax(blank)) if blank.any() else None
+        if first_blank is not None and first_blank <= exc.row:
+            exc = CellError(first_blank, exc.column, "", exc.need)
+        raise _numbers_error(table, exc) from None
+    return values
+
+
+def _numbers_error(table: Table, exc: Any) -> ValueError:
+    line = table.line(exc.row)
+    j = table.names.index(exc.column)
+    what = "is empty" if not exc.text else f"holds {exc.text!r}, which is not a finite number"
+    return ValueError(
+        f"{table.path}, line {line} (data row {exc.row + 1}), column {j + 1} ({exc.column!r}) "
+        f"{what}. Feature columns must be numbers here; `glassnet train` and "
+        "glassnet.tools.tabular.fit encode text, blanks and dates."
+    )
+
+
+def _labels(table: Table, t: int, categorical: bool | None) -> tuple[np.ndarray, tuple | None]:
+    labels = [str(s).strip() for s in table.columns[t]]
+    numbers = [_finite(s) for s in labels]
+    all_numeric = all(v is not None for v in numbers)
+    categorical = not all_numeric if categorical is None else categorical
+    name = table.names[t]
+    if not categorical:
+        if not all_numeric:
+            bad = next(i for i, v in enumerate(numbers) if v is None)
+            raise ValueError(
+                f"{table.path}, line {table.line(bad)} (data row {bad + 1}), column {t + 1} "
+                f"({name!r}) holds {labels[bad]!r}, but categorical=False asks for a "
+                "numeric target."
+            )
+        return np.array(numbers, dtype=np.float64), None
+    if "" in labels:
+        bad = labels.index("")
+        raise ValueError(
+            f"{table.path}, line {table.line(bad)} (data row {bad + 1}), column {t + 1} "
+            f"({name!r}): the class label is empty."
+        )
+    names = sorted(set(labels), key=(lambda s: float(s)) if all_numeric else None)
+    code = {label: k for k, label in enumerate(names)}
+    return np.array([code[s] for s in labels], dtype=np.int64), tuple(names)
+
+
+def _finite(text: str) -> float | None:
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value if np.isfinite(value) else None
+
+
+def load_csv(path: str | os.PathLike, target: str | int = -1, delimiter: str | None = None,
              categorical: bool | None = None) -> Dataset:
-    """Read a CSV file with a header row into a :class:`Dataset`.
+    """Read a CSV file of numbers with a header row into a :class:`Dataset`.
 
     Parameters
     ----------
     path : the file; the first non-blank line names the columns.
     target : the target column, by name or position (default: the last column).
-    delimiter : the field separator.
+    delimiter : the field separator (default: sniffed, see :func:`read_table`).
     categorical : whether the target holds class labels. None (default)
         decides by content: a target column that is not all numbers is
         categorical. Class names are sorted (numerically when all numbers) and
         coded 0..k−1 in that order; ``class_names[code]`` gives the name.
 
     Every other column is a feature and must hold a finite number in every
-    row. Blank lines are skipped. Errors name the file's line number (as an
-    editor counts it), the data row (1 = the first row after the header) and
-    the column (1-based, with its name), e.g. ``data.csv, line 5 (data row 3),
+    row (for text, blanks and dates, use :func:`glassnet.tools.tabular.fit`,
+    which encodes them). Errors name the file's line number (as an editor
+    counts it), the data row (1 = the first row after the header) and the
+    column (1-based, with its name), e.g. ``data.csv, line 5 (data row 3),
     column 2 ('width') holds 'n/a', which is not a finite number``.
     """
-    path = os.fspath(path)
-    with open(path, newline="", encoding="utf-8-sig") as handle, csv_errors(path) as where:
-        reader = csv.reader(handle, delimiter=delimiter)
-        where["reader"] = reader
-        header = None
-        rows: list[tuple[int, list[str]]] = []
-        for fields in reader:
-            if not fields or all(not f.strip() for f in fields):
-                continue
-            if header is None:
-                header = [f.strip() for f in fields]
-                continue
-            rows.append((reader.line_num, fields))  # line where the record ends
-    if header is None:
-        raise ValueError(f"{path} is empty: expected a header row naming the columns, then data.")
-    if not rows:
-        raise ValueError(f"{path} has a header row ({', '.join(header)}) but no data rows.")
-    if len(set(header)) != len(header):
-        dup = next(h for h in header if header.count(h) > 1)
-        raise ValueError(f"{path}: the header names column {dup!r} more than once.")
-    if isinstance(target, str):
-        if target not in header:
-            close = [h for h in header if h.lower() == target.lower()]
-            close = close or difflib.get_close_matches(target, header, n=1)
-            hint = f" Did you mean {close[0]!r}?" if close else ""
-            raise ValueError(
-                f"{path} has no column {target!r}; its columns are {', '.join(header)}.{hint}"
-            )
-        t = header.index(target)
-    elif isinstance(target, (int, np.integer)) and not isinstance(target, bool):
-        if not -len(header) <= target < len(header):
-            raise ValueError(
-                f"target={target} is out of range: {path} has {len(header)} columns "
-                f"({', '.join(header)})."
-            )
-        t = int(target) % len(header)
-    else:
-        raise TypeError(f"target must be a column name or index, but got {target!r}.")
-    if len(header) < 2:
-        raise ValueError(f"{path} has only one column ({header[0]}); it needs features too.")
-
-    features = [j for j in range(len(header)) if j != t]
-    X = np.empty((len(rows), len(features)), dtype=np.float64)
-    labels: list[str] = []
-    for i, (line, fields) in enumerate(rows):
-        if len(fields) != len(header):
-            raise ValueError(
-                f"{path}, line {line} (data row {i + 1}): the row has {len(fields)} field(s) "
-                f"but the header has {len(header)} columns. Every row needs one value per column."
-            )
-        for c, j in enumerate(features):
-            value = _parse_float(fields[j].strip())
-            if value is None:
-                shown = fields[j].strip()
-                what = "is empty" if not shown else f"holds {shown!r}, which is not a finite number"
-                raise ValueError(
-                    f"{path}, line {line} (data row {i + 1}), column {j + 1} ({header[j]!r}) "
-                    f"{what}. "
-                    "Feature columns must be numbers; encode text as numbers or choose it "
-                    "as the target."
-                )
-            X[i, c] = value
-        labels.append(fields[t].strip())
-
-    numbers = [_parse_float(s) for s in labels]
-    all_numeric = all(v is not None for v in numbers)
-    if categorical is None:
-        categorical = not all_numeric
-    feature_names = tuple(header[j] for j in features)
-    if not categorical:
-        if not all_numeric:
-            bad = next(i for i, v in enumerate(numbers) if v is None)
-            raise ValueError(
-                f"{path}, line {rows[bad][0]} (data row {bad + 1}), column {t + 1} "
-                f"({header[t]!r}) holds "
-                f"{labels[bad]!r}, but categorical=False asks for a numeric target."
-            )
-        y = np.array(numbers, dtype=np.float64)
-        return Dataset(X, y, feature_names, header[t], None, os.path.basename(path))
-    if any(not s for s in labels):
-        bad = labels.index("")
+    table = read_table(path, delimiter)
+    t = _column_index(table, target)
+    if len(table.names) < 2:
         raise ValueError(
-            f"{path}, line {rows[bad][0]} (data row {bad + 1}), column {t + 1} "
-            f"({header[t]!r}): the class label is empty."
+            f"{table.path} has only one column ({table.names[0]}); it needs features too."
         )
-    key = (lambda s: float(s)) if all_numeric else None
-    names = sorted(set(labels), key=key)
-    code = {name: k for k, name in enumerate(names)}
-    y = np.array([code[s] for s in labels], dtype=np.int64)
-    return Dataset(X, y, feature_names, header[t], tuple(names), os.path.basename(path))
-
-
-#: IDX type byte → NumPy dtype (big-endian, as the format stores them)
-_IDX_TYPES: dict[int, np.dtype] = {
-    0x08: np.dtype(">u1"), 0x09: np.dtype(">i1"), 0x0B: np.dtype(">i2"),
-    0x0C: np.dtype(">i4"), 0x0D: np.dtype(">f4"), 0x0E: np.dtype(">f8"),
-}
-
-
-def load_idx(path: str | os.PathLike) -> np.ndarray:
-    """Read an IDX file (MNIST's format), plain or gzip-compressed.
-
-    Layout: two zero bytes, a type byte (0x08 uint8, 0x09 int8, 0x0B int16,
-    0x0C int32, 0x0D float32, 0x0E float64), the number of dimensions d, then d
-    big-endian uint32 sizes and the data in C order. Returns the array in
-    native byte order, e.g. (60000, 28, 28) uint8 for MNIST's training images.
-    """
-    path = os.fspath(path)
-    with open(path, "rb") as handle:
-        raw = handle.read()
-    if raw[:2] == b"\x1f\x8b":
-        raw = gzip.decompress(raw)
-    if len(raw) < 4 or raw[:2] != b"\x00\x00" or raw[2] not in _IDX_TYPES:
-        raise ValueError(
-            f"{path} is not an IDX file: it should start with two zero bytes and a type byte "
-            f"in {sorted(hex(k) for k in _IDX_TYPES)}, but starts with {raw[:4]!r}."
-        )
-    dtype, ndim = _IDX_TYPES[raw[2]], raw[3]
-    header_size = 4 + 4 * ndim
-    if len(raw) < header_size:
-        raise ValueError(f"{path} ends inside its header ({ndim} dimension sizes expected).")
-    shape = tuple(int(s) for s in np.frombuffer(raw, dtype=">u4", count=ndim, offset=4))
-    expected = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
-    if len(raw) - header_size != expected:
-        raise ValueError(
-            f"{path} declares shape {shape} of {dtype.newbyteorder('=').name} "
-            f"({expected} bytes of data) but holds {len(raw) - header_size} bytes after its header."
-        )
-    data = np.frombuffer(raw, dtype=dtype, offset=header_size).reshape(shape)
-    return data.astype(dtype.newbyteorder("="))
+    features = [j for j in range(len(table.names)) if j != t]
+    X = np.column_stack([_strict_numbers(table, j) for j in features])
+    y, class_names = _labels(table, t, categorical)
+    return Dataset(X, y, tuple(table.names[j] for j in features), table.names[t], class_names,
+                   os.path.basename(table.path))

@@ -23,17 +23,42 @@ array([[ 90.],
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
 
-def standardise(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def standardise(values: np.ndarray, names: Sequence[str] | None = None
+                ) -> tuple[np.ndarray, np.ndarray]:
     """Column mean and scale of ``values`` (n, k): the standard deviation, or 1 for a
-    constant column (which then only shifts to 0)."""
-    mean = values.mean(axis=0)
-    scale = values.std(axis=0)
-    scale[scale == 0] = 1.0
+    constant column (which then only shifts to 0).
+
+    Computed on the column divided by its largest magnitude m, then multiplied
+    back (mean = m · mean(x / m), scale = m · std(x / m)): a column of 1e300s
+    does not overflow x², and one of 1e-300s does not underflow to a zero
+    spread. A column whose standardised values would still not be finite (near
+    the float64 limit, 1.8e308) is refused naming it (``names``, or its index).
+    """
+    values = np.asarray(values, dtype=np.float64)
+    size = np.max(np.abs(values), axis=0) if values.size else np.ones(values.shape[1:])
+    size = np.where(size > 0, size, 1.0)
+    with np.errstate(over="ignore", invalid="ignore"):
+        unit = values / size
+        mean = unit.mean(axis=0) * size
+        scale = unit.std(axis=0) * size
+        scale[scale == 0] = 1.0
+        bad = ~(np.isfinite(mean) & np.isfinite(scale) & (scale > 0))
+        if values.size:
+            bad |= ~np.isfinite((values - mean) / scale).all(axis=0)
+    if bad.any():
+        j = int(np.flatnonzero(bad)[0])
+        name = repr(names[j]) if names is not None else f"{j + 1}"
+        raise ValueError(
+            f"column {name} cannot be standardised: its values (up to {size[j]:.3g} in "
+            "magnitude) are too close to the float64 limit (1.8e308). Rescale the column "
+            "(for example to other units) and train again."
+        )
     return mean, scale
 
 

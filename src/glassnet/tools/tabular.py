@@ -1,18 +1,30 @@
-"""Networks for tables: train on a CSV file, predict and evaluate on others.
+"""Networks for tables: train on a CSV file (or a DataFrame), predict and evaluate on others.
 
-This is what the ``glassnet`` command line does, as functions. A table's
-feature columns are standardised, x' = (x − mean) / scale, with the mean and
-scale of the training rows, and so is a numeric target (see
-:mod:`glassnet.tools.scaling`); the model file keeps them in ``net.metadata``
-together with the feature names, the target name, the task and the class
-names (in output-column order), so ``predict`` reads new rows by column name
+This is what the ``glassnet`` command line does, as functions. The steps:
+
+1. the target column decides the task (:func:`glassnet.tools.preprocess.target_of`);
+   rows whose target is missing are dropped;
+2. a test part (``test_split``) and a validation part (``validation_split``) are
+   held out at random, within each class for classification, by the one
+   hold-out rule of the engine; the test rows are never used to train or stop;
+3. each input column's rule is learned on the training rows
+   (:mod:`glassnet.tools.columns`: numbers, categories, dates, dropped columns)
+   and the encoded inputs are standardised, x' = (x − mean) / scale
+   (:mod:`glassnet.tools.scaling`), and so is a numeric target;
+4. the network trains with early stopping on the validation loss, ending with
+   the weights of the best epoch.
+
+The model file keeps it all in ``net.metadata`` as plain JSON: ``columns`` (the
+per-column rules), ``feature_names`` (the encoded inputs, e.g.
+``island=Biscoe``), the scalings, ``target_name``, ``task`` and ``class_names``;
+so ``predict`` reads raw rows by column name (any order, extra columns ignored)
 and answers with class names, or numbers in the target's own units::
 
-    net, report = train_table("iris.csv", target="species", hidden=(16,), epochs=200)
-    net.save("iris.gnet")
-    labels, proba = predict_table(net, "new.csv")
+    net, report = train_table("penguins.csv", target="species")
+    net.save("penguins.gnet")
+    labels, proba, warnings = predict_table(net, "new.csv")
 
-Output layer and loss, chosen from the target column:
+Output layer and loss, chosen from the task:
 
 ==============  =========================  ===========================
 target          output layer               loss (default)
@@ -25,143 +37,179 @@ numbers         1 linear unit              mse
 
 from __future__ import annotations
 
-import csv
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any
 
 import numpy as np
 
-from glassnet import losses
-from glassnet.layers import Dense
+from glassnet import losses, metrics
+from glassnet.callbacks import EarlyStopping
+from glassnet.layers import Dense, Dropout
 from glassnet.network import Network
-from glassnet.tools.readers import Dataset, csv_errors, load_csv
+from glassnet.tools.columns import CellError, encode_columns, encoded_names
+from glassnet.tools.preprocess import (
+    TASKS,
+    Target,
+    input_columns,
+    learn_columns,
+    stratified_split,
+    summary_rows,
+    target_of,
+)
+from glassnet.tools.readers import Table, read_table
 from glassnet.tools.scaling import scale_features, scale_targets, standardise, unscale_targets
 
-TASKS = ("auto", "classification", "regression")
+__all__ = [
+    "TASKS", "TrainReport", "train_table", "predict_table", "evaluate_table",
+    "labelled_rows", "check_model", "build_network", "as_table", "score",
+]
 
 
 @dataclass
 class TrainReport:
-    """What :func:`train_table` did, for the summary table."""
+    """What :func:`train_table` did, for the summary tables."""
 
     task: str
-    n_train: int
-    n_val: int
+    reason: str
+    columns: list[tuple[str, str, int]]
     feature_names: list[str]
     class_names: list[str] | None
     epochs_run: int
-    figures: dict[str, float] = field(default_factory=dict)
-    #: things worth a second look, e.g. a 0/1 target taken as numbers
+    best_epoch: int | None
+    #: split name ("train", "validation", "test") → {"rows": n, "loss": …, "accuracy": …}
+    figures: dict[str, dict[str, float]] = field(default_factory=dict)
+    #: things worth a second look (dropped rows, integer classes), one line each
     notes: list[str] = field(default_factory=list)
 
 
-def read_table(path: str | os.PathLike, target: str, task: str = "auto") -> Dataset:
-    """Read a CSV with a header; ``task`` forces the target to classes or numbers."""
-    if task not in TASKS:
-        raise ValueError(f"task must be one of {', '.join(TASKS)}, but got {task!r}.")
-    categorical = None if task == "auto" else task == "classification"
-    return load_csv(path, target=target, categorical=categorical)
+def as_table(source: Any) -> Table:
+    """A :class:`~glassnet.tools.readers.Table` from a CSV path, a DataFrame or a Table."""
+    if isinstance(source, Table):
+        return source
+    if isinstance(source, (str, os.PathLike)):
+        return read_table(source)
+    from glassnet.tools.readers import table_from_frame
+
+    return table_from_frame(source)
 
 
-def read_features(path: str | os.PathLike, feature_names: Sequence[str]) -> np.ndarray:
-    """The columns ``feature_names`` of a CSV file (any order, others ignored) as
-    a float64 array (n_rows, len(feature_names)).
-
-    Errors name the file's line (the header is line 1), the data row and the
-    column, as :func:`glassnet.tools.readers.load_csv` does.
-    """
-    path = os.fspath(path)
-    with open(path, newline="", encoding="utf-8-sig") as handle, csv_errors(path):
-        lines = [
-            (i, fields)
-            for i, fields in enumerate(csv.reader(handle), start=1)
-            if fields and any(f.strip() for f in fields)
-        ]
-    if not lines:
-        raise ValueError(f"{path} is empty: expected a header row naming the columns, then data.")
-    header = [h.strip() for h in lines[0][1]]
-    if len(lines) == 1:
-        raise ValueError(f"{path} has a header row ({', '.join(header)}) but no data rows.")
-    missing = [name for name in feature_names if name not in header]
-    if missing:
-        raise ValueError(
-            f"{path} has no column {missing[0]!r}, which the model was trained on; the model "
-            f"needs the columns {', '.join(feature_names)} (in any order), the file has "
-            f"{', '.join(header)}."
-        )
-    columns = [header.index(name) for name in feature_names]
-    X = np.empty((len(lines) - 1, len(columns)), dtype=np.float64)
-    for r, (line, fields) in enumerate(lines[1:]):
-        if len(fields) != len(header):
-            raise ValueError(
-                f"{path}, line {line} (data row {r + 1}): the row has {len(fields)} field(s) but "
-                f"the header has "
-                f"{len(header)} columns. Every row needs one value per column."
-            )
-        for c, j in enumerate(columns):
-            text = fields[j].strip()
-            value: float | None
-            try:
-                value = float(text)
-            except ValueError:
-                value = float("nan") if not text else None
-            if value is None or not np.isfinite(value):
-                what = "is empty" if not text else f"holds {text!r}, which is not a finite number"
-                raise ValueError(
-                    f"{path}, line {line} (data row {r + 1}), column {j + 1} ({header[j]!r}) "
-                    f"{what}; the model "
-                    "needs a number there."
-                )
-            X[r, c] = value
-    return X
-
-
-def build_network(
-    n_features: int,
-    hidden: Sequence[int],
-    n_outputs: int,
-    activation: str,
-    out_activation: str,
-    seed: int | None,
-    init: str = "xavier",
-) -> Network:
-    """Dense layers n_features → hidden[0] → … → n_outputs."""
+def build_network(n_features: int, hidden: Sequence[int], n_outputs: int, activation: str,
+                  out_activation: str, seed: int | None, init: str = "xavier",
+                  dropout: float = 0.0) -> Network:
+    """Dense layers n_features → hidden[0] → … → n_outputs, a Dropout layer after
+    each hidden one when ``dropout`` > 0."""
     widths = [n_features, *hidden]
-    layers = [Dense(a, b, activation=activation, init=init) for a, b in zip(widths, widths[1:])]
+    layers: list[Any] = []
+    for a, b in zip(widths, widths[1:]):
+        layers.append(Dense(a, b, activation=activation, init=init))
+        if dropout:
+            layers.append(Dropout(dropout))
     layers.append(Dense(widths[-1], n_outputs, activation=out_activation, init=init))
     return Network(layers, seed=seed)
 
 
-def targets(data: Dataset, loss: str | None = None) -> tuple[np.ndarray, str, str]:
-    """Y (n, k) for the network, its output activation and default loss.
-
-    A numeric target is regression with a linear output, unless ``loss`` is
-    binary cross-entropy: then the numbers are probabilities, for a sigmoid.
-    """
-    if data.class_names is None:
-        y = data.y.reshape(-1, 1).astype(np.float64)
+def _outputs(target: Target, loss: str | None) -> tuple[np.ndarray, str, str]:
+    """Y (n, k) for the network, its output activation and default loss."""
+    if target.class_names is None:
         if loss == "categorical_crossentropy":
             raise ValueError(
                 f"categorical_crossentropy needs class labels, but the target column "
-                f"{data.target_name!r} holds numbers; use --task classification, or "
+                f"{target.name!r} holds numbers; use --task classification, or "
                 f"binary_crossentropy for probabilities in [0, 1], or a regression loss."
             )
-        return y, ("sigmoid" if loss == "binary_crossentropy" else "linear"), "mse"
-    k = len(data.class_names)
-    if k < 2:
+        out = "sigmoid" if loss == "binary_crossentropy" else "linear"
+        return target.values.reshape(-1, 1).astype(np.float64), out, "mse"
+    if len(target.class_names) == 2:
+        return target.values.reshape(-1, 1).astype(np.float64), "sigmoid", "binary_crossentropy"
+    return np.eye(len(target.class_names))[target.values], "softmax", "categorical_crossentropy"
+
+
+def hold_out(n_samples: int, fraction: float, rng: np.random.Generator
+             ) -> tuple[np.ndarray, np.ndarray]:
+    """⌊n (1 − fraction)⌋ rows to train on, the others held out, drawn at random
+    from ``rng``; each part sorted."""
+    n_train = int(np.floor(round(n_samples * (1 - fraction), 9)))
+    if n_train < 1 or n_train == n_samples:
         raise ValueError(
-            f"The target column {data.target_name!r} holds only one class "
-            f"({data.class_names[0]!r}); a classifier needs at least two."
+            f"a split of {fraction:g} of {n_samples} row(s) leaves {n_train} to train on and "
+            f"{n_samples - n_train} held out; both need at least one."
         )
-    if k == 2:
-        return data.y.reshape(-1, 1).astype(np.float64), "sigmoid", "binary_crossentropy"
-    return np.eye(k)[data.y], "softmax", "categorical_crossentropy"
+    order = rng.permutation(n_samples)
+    return np.sort(order[:n_train]), np.sort(order[n_train:])
+
+
+def _parts(target: Target, validation_split: float, test_split: float, seed: int | None):
+    """Rows (indices into the target's kept rows) to train, validate and test on."""
+    rng = np.random.default_rng(seed)
+    labels = target.values if target.class_names is not None else None
+    n = target.rows.size
+    rest, test = stratified_split(labels, n, test_split, rng, hold_out)
+    sub = None if labels is None else labels[rest]
+    try:
+        train, val = stratified_split(sub, rest.size, validation_split, rng, hold_out)
+    except ValueError:  # too few rows to hold any out: train on all, and say so
+        target.notes.append(
+            f"{rest.size} row(s) are too few to hold out a validation split of "
+            f"{validation_split:g}: trained on all of them, without early stopping"
+        )
+        train, val = np.arange(rest.size), np.arange(0)
+    return rest[train], rest[val], test
+
+
+def _metadata(table: Table, target: Target, specs: list[dict], X_train: np.ndarray) -> dict:
+    names = [n for spec in specs for n in encoded_names(spec)]
+    mean, scale = standardise(X_train, names)
+    meta: dict[str, Any] = {
+        "task": target.task, "task_reason": target.reason, "target_name": target.name,
+        "columns": specs, "feature_names": names,
+        "feature_mean": mean.tolist(), "feature_scale": scale.tolist(),
+    }
+    if target.class_names is not None:
+        meta["class_names"] = list(target.class_names)
+    return meta
+
+
+def encode(net_or_meta: Any, source: Any) -> tuple[np.ndarray, list[str], Table]:
+    """The raw rows of a table as the network's standardised inputs (n, d), the
+    warnings (unseen categories, one line per column) and the table."""
+    meta = net_or_meta if isinstance(net_or_meta, dict) else check_model(net_or_meta)
+    table = as_table(source)
+    index = table.index()
+    needed = [s["name"] for s in meta["columns"] if s["kind"] != "dropped"]
+    missing = [name for name in needed if name not in index]
+    if missing:
+        raise ValueError(
+            f"{table.path} has no column {missing[0]!r}, which the model was trained on; the "
+            f"model needs the columns {', '.join(needed)} (in any order, others are ignored)."
+        )
+    cells = {name: table.columns[index[name]] for name in needed}
+    try:
+        X, warnings = encode_columns(meta["columns"], cells)
+    except CellError as exc:
+        raise table.cell_error(exc) from None
+    return scale_features(X, meta), warnings, table
+
+
+def score(net: Network, X_scaled: np.ndarray, Y: np.ndarray, loss: Any = None) -> dict[str, float]:
+    """The loss (on the network's targets Y, standardised for regression), and
+    accuracy, or mae, rmse and r2 in the target's own units."""
+    out = net.predict(X_scaled)
+    figures = {"rows": float(len(Y))}
+    if loss is not None and len(Y):
+        figures["loss"] = float(losses.get(loss).value(Y, out))
+    if net.metadata.get("task") == "classification":
+        figures["accuracy"] = metrics.accuracy(Y, out)
+        return figures
+    y, yhat = unscale_targets(Y, net.metadata), unscale_targets(out, net.metadata)
+    for name in ("mae", "rmse", "r2"):
+        figures[name] = metrics.get(name)(y, yhat)
+    return figures
 
 
 def train_table(
-    path: str | os.PathLike,
+    source: Any,
     target: str,
     *,
     task: str = "auto",
@@ -172,108 +220,65 @@ def train_table(
     lr: float = 0.01,
     epochs: int = 200,
     batch_size: int | None = 32,
-    validation_split: float = 0.0,
+    validation_split: float = 0.2,
+    test_split: float = 0.0,
+    patience: int = 20,
+    weight_decay: float = 0.0,
+    dropout: float = 0.0,
+    ignore: Sequence[str] = (),
+    features: Sequence[str] | None = None,
     seed: int | None = 0,
     verbose: int = 0,
 ) -> tuple[Network, TrainReport]:
-    """Train a network on a CSV file; returns it (metadata filled) and a report.
+    """Train a network on a table (CSV path or DataFrame); returns it (metadata
+    filled) and a report. See the module docstring for the steps.
 
-    ``validation_split`` holds out that fraction of the rows, drawn at random
-    with ``seed``, and reports the loss on them after every epoch. For
-    regression the losses are those of the standardised target; the report's
-    mae, rmse and r2 are in the target's own units.
+    With a validation part, training stops once the validation loss has not
+    improved for ``patience`` epochs and keeps the best epoch's weights.
     """
-    if not 0 <= validation_split < 1:
-        raise ValueError(f"validation split must be in [0, 1), but got {validation_split!r}.")
-    data = read_table(path, target, task)
-    Y, out_activation, default_loss = targets(data, loss)
-    order = np.random.default_rng(seed).permutation(data.n_samples)
-    n_val = int(round(validation_split * data.n_samples))
-    if validation_split and not 1 <= n_val < data.n_samples:
-        raise ValueError(
-            f"validation split {validation_split} of {data.n_samples} rows leaves "
-            f"{n_val} validation and {data.n_samples - n_val} training rows; both need one."
-        )
-    # a random hold-out, not Keras' last rows: a CSV sorted by class would
-    # otherwise hold out one class only
-    train_rows, val_rows = np.sort(order[n_val:]), np.sort(order[:n_val])
-    mean, scale = standardise(data.X[train_rows])
-    metadata = {
-        "task": "regression" if data.class_names is None else "classification",
-        "target_name": data.target_name,
-        "feature_names": list(data.feature_names),
-        "feature_mean": mean.tolist(),
-        "feature_scale": scale.tolist(),
-    }
-    if data.class_names is not None:
-        metadata["class_names"] = list(data.class_names)
-    elif not losses.get(loss or default_loss).accepts_labels:
-        # (a cross-entropy's numeric targets are probabilities in [0, 1]: they stay)
-        target_mean, target_scale = standardise(Y[train_rows])
-        metadata["target_mean"] = target_mean.tolist()
-        metadata["target_scale"] = target_scale.tolist()
-        Y = scale_targets(Y, metadata)
-    X = scale_features(data.X, metadata)
-    net = build_network(X.shape[1], hidden, Y.shape[1], activation, out_activation, seed)
-    net.metadata = metadata
-    validation = (X[val_rows], Y[val_rows]) if n_val else None
+    table = as_table(source)
+    if target not in table.index():
+        from glassnet.tools.readers import target_index
+
+        target_index(table, target)  # the sentence with "did you mean"
+    goal = target_of(table, target, task)
+    specs_names = input_columns(table, target, ignore, features)
+    Y, out_activation, default_loss = _outputs(goal, loss)
+    train, val, test = _parts(goal, validation_split, test_split, seed)
+    specs = learn_columns(table, specs_names, goal.rows[train])
+    raw, _ = encode_columns(specs, {s["name"]: table.cells(s["name"]) for s in specs
+                                    if s["kind"] != "dropped"})
+    raw = raw[goal.rows]
+    meta = _metadata(table, goal, specs, raw[train])
+    if goal.class_names is None and not losses.get(loss or default_loss).accepts_labels:
+        target_mean, target_scale = standardise(Y[train], [target])
+        meta["target_mean"], meta["target_scale"] = target_mean.tolist(), target_scale.tolist()
+        Y = scale_targets(Y, meta)
+    X = scale_features(raw, meta)
+    net = build_network(X.shape[1], hidden, Y.shape[1], activation, out_activation, seed,
+                        dropout=dropout)
+    net.metadata = meta
+    stopper = EarlyStopping(patience=patience) if val.size else None
     history = net.fit(
-        X[train_rows],
-        Y[train_rows],
-        epochs=epochs,
-        lr=lr,
-        loss=loss or default_loss,
-        optimizer=optimizer,
-        batch_size=batch_size,
-        shuffle=True,
-        validation_data=validation,
-        verbose=verbose,
+        X[train], Y[train], epochs=epochs, lr=lr, loss=loss or default_loss,
+        optimizer=optimizer, batch_size=batch_size, shuffle=True,
+        validation_data=(X[val], Y[val]) if val.size else None, verbose=verbose,
+        callbacks=[stopper] if stopper else [], weight_decay=weight_decay or None,
     )
-    figures = {"loss": history.loss[-1]}
-    if history.val_loss:
-        figures["val_loss"] = history.val_loss[-1]
-    for name, rows in (("train", train_rows), ("val", val_rows)):
-        if len(rows):
-            for key, value in score(net, X[rows], data.y[rows]).items():
-                figures[f"{name}_{key}"] = value
     report = TrainReport(
-        metadata["task"], len(train_rows), n_val, list(data.feature_names),
-        metadata.get("class_names"), len(history.loss), figures,
+        goal.task, goal.reason, summary_rows(specs), meta["feature_names"], goal.class_names,
+        len(history.loss), None if stopper is None else stopper.best_epoch, notes=goal.notes,
     )
-    if task == "auto" and data.class_names is None and set(np.unique(data.y)) <= {0.0, 1.0}:
-        report.notes.append(
-            f"the target {target!r} holds only 0 and 1 and was taken as numbers "
-            f"(regression); for two classes, train with --task classification."
-        )
+    for name, rows in (("train", train), ("validation", val), ("test", test)):
+        if rows.size:
+            report.figures[name] = score(net, X[rows], Y[rows], net.loss)
     return net, report
-
-
-def class_probabilities(net: Network, X_scaled: np.ndarray) -> np.ndarray:
-    """(n, k) probabilities, columns in ``class_names`` order (sigmoid → [1 − p, p])."""
-    out = net.predict(X_scaled)
-    return np.column_stack([1 - out[:, 0], out[:, 0]]) if out.shape[1] == 1 else out
-
-
-def score(net: Network, X_scaled: np.ndarray, y: np.ndarray) -> dict[str, float]:
-    """accuracy (y: class codes) or mae, rmse and r2 (y: numbers in the target's
-    own units)."""
-    if net.metadata.get("task") == "classification":
-        codes = np.argmax(class_probabilities(net, X_scaled), axis=1)
-        return {"accuracy": float(np.mean(codes == y))}
-    pred = unscale_targets(net.predict(X_scaled), net.metadata)[:, 0]
-    residual = y - pred
-    total = np.sum((y - y.mean()) ** 2)
-    return {
-        "mae": float(np.mean(np.abs(residual))),
-        "rmse": float(np.sqrt(np.mean(residual**2))),
-        "r2": float(1 - np.sum(residual**2) / total) if total > 0 else 0.0,
-    }
 
 
 def check_model(net: Network) -> dict[str, Any]:
     """The table metadata of a model file, or a sentence saying what is missing."""
     meta = getattr(net, "metadata", None) or {}
-    needed = ["task", "feature_names"] + (
+    needed = ["task", "feature_names", "columns"] + (
         ["class_names"] if meta.get("task") == "classification" else []
     )
     missing = [key for key in needed if key not in meta]
@@ -290,76 +295,68 @@ def check_model(net: Network) -> dict[str, Any]:
     return meta
 
 
-def predict_table(
-    net: Network, path: str | os.PathLike
-) -> tuple[list[Any], np.ndarray | None]:
-    """Predictions for the rows of a CSV file: class names (and probabilities,
-    (n, k)) for a classifier, numbers (and None) for a regressor."""
+def class_probabilities(net: Network, X_scaled: np.ndarray) -> np.ndarray:
+    """(n, k) probabilities, columns in ``class_names`` order (sigmoid → [1 − p, p])."""
+    out = net.predict(X_scaled)
+    return np.column_stack([1 - out[:, 0], out[:, 0]]) if out.shape[1] == 1 else out
+
+
+def predict_table(net: Network, source: Any) -> tuple[list[Any], np.ndarray | None, list[str]]:
+    """Predictions for every row of a table, in order: class names (and
+    probabilities, (n, k)) for a classifier, numbers (and None) for a
+    regressor; and the warnings (unseen categories)."""
     meta = check_model(net)
-    X = scale_features(read_features(path, meta["feature_names"]), meta)
+    X, warnings, _ = encode(meta, source)
     if meta["task"] == "classification":
         proba = class_probabilities(net, X)
         names = meta["class_names"]
-        return [names[k] for k in np.argmax(proba, axis=1)], proba
-    return [float(v) for v in unscale_targets(net.predict(X), meta)[:, 0]], None
+        return [names[k] for k in np.argmax(proba, axis=1)], proba, warnings
+    return [float(v) for v in unscale_targets(net.predict(X), meta)[:, 0]], None, warnings
 
 
-def evaluate_table(
-    net: Network, path: str | os.PathLike, target: str
-) -> tuple[dict[str, float], np.ndarray | None]:
-    """Figures on a labelled CSV file, and the confusion matrix for a classifier
-    (rows: true class, columns: predicted class, in ``class_names`` order)."""
+def labelled_rows(net: Network, source: Any, target: str, rows: int | None = None,
+                  standardised: bool = True) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """The first ``rows`` labelled rows of a table as the network sees them: X
+    (n, d) and Y (n, k) coded as in training (one-hot, 0/1, numbers; a numeric
+    target standardised unless ``standardised=False``). Rows whose target is
+    missing are left out; the notes say how many (and the encoding's warnings)."""
     meta = check_model(net)
-    X, Y = labelled_rows(net, path, target, standardised=False)  # y in its own units
-    if meta["task"] == "regression":
-        return score(net, X, Y[:, 0]), None
-    names = meta["class_names"]
-    true = Y[:, 0].astype(np.intp) if Y.shape[1] == 1 else np.argmax(Y, axis=1)
-    predicted = np.argmax(class_probabilities(net, X), axis=1)
-    confusion = np.zeros((len(names), len(names)), dtype=np.int64)
-    np.add.at(confusion, (true, predicted), 1)
-    return {"accuracy": float(np.mean(true == predicted))}, confusion
+    X, warnings, table = encode(meta, source)
+    if target not in table.index():
+        from glassnet.tools.readers import target_index
 
-
-def labelled_rows(
-    net: Network,
-    path: str | os.PathLike,
-    target: str,
-    rows: int | None = None,
-    standardised: bool = True,
-) -> tuple[np.ndarray, np.ndarray]:
-    """The first ``rows`` rows of a labelled CSV as the network sees them:
-    scaled X (n, d) and Y (n, k) coded as in training (one-hot, 0/1, numbers;
-    standardised as in training unless ``standardised=False``)."""
-    meta = check_model(net)
-    data = read_table(path, target, meta["task"])
-    X = scale_features(read_features_from(data, meta["feature_names"], path), meta)
+        target_index(table, target)
+    goal = target_of(table, target, meta["task"], training=False)
+    X = X[goal.rows]
     if meta["task"] == "regression":
-        Y = data.y.reshape(-1, 1)
-        if standardised:
-            Y = scale_targets(Y, meta)
+        Y = goal.values.reshape(-1, 1)
+        Y = scale_targets(Y, meta) if standardised else Y
     else:
         names = list(meta["class_names"])
-        class_names = cast(tuple[str, ...], data.class_names)  # a classification table has them
-        unknown = [c for c in class_names if c not in names]
+        found = goal.class_names or []
+        unknown = [c for c in found if c not in names]
         if unknown:
             raise ValueError(
-                f"{os.fspath(path)}: column {target!r} holds class {unknown[0]!r}, which the "
+                f"{table.path}: column {target!r} holds class {unknown[0]!r}, which the "
                 f"model was not trained on; it knows {', '.join(names)}."
             )
-        codes = np.array([names.index(class_names[c]) for c in data.y])
+        codes = np.array([names.index(found[c]) for c in goal.values])
         Y = np.eye(len(names))[codes] if len(names) > 2 else codes.reshape(-1, 1) * 1.0
-    return X[:rows], Y[:rows]
+    return X[:rows], Y[:rows], goal.notes + warnings
 
 
-def read_features_from(
-    data: Dataset, feature_names: Sequence[str], path: Any
-) -> np.ndarray:
-    """The model's feature columns, by name, out of a loaded Dataset."""
-    missing = [name for name in feature_names if name not in data.feature_names]
-    if missing:
-        raise ValueError(
-            f"{os.fspath(path)} has no column {missing[0]!r}, which the model was trained on; "
-            f"the model needs {', '.join(feature_names)}."
-        )
-    return data.X[:, [data.feature_names.index(name) for name in feature_names]]
+def evaluate_table(net: Network, source: Any, target: str
+                   ) -> tuple[dict[str, float], np.ndarray | None, list[str]]:
+    """Figures on a labelled table, the confusion matrix for a classifier (rows:
+    true class, columns: predicted class, in ``class_names`` order), and notes."""
+    meta = check_model(net)
+    X, Y, notes = labelled_rows(net, source, target)
+    figures = score(net, X, Y)
+    if meta["task"] == "regression":
+        return figures, None, notes
+    k = len(meta["class_names"])
+    true = Y[:, 0].astype(np.intp) if Y.shape[1] == 1 else np.argmax(Y, axis=1)
+    predicted = np.argmax(class_probabilities(net, X), axis=1)
+    confusion = np.zeros((k, k), dtype=np.int64)
+    np.add.at(confusion, (true, predicted), 1)
+    return figures, confusion, notes

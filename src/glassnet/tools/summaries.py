@@ -1,0 +1,120 @@
+"""The tables and JSON documents that ``glassnet train``, ``evaluate`` and
+``explain`` print; every text table fits an 80-column terminal.
+
+``train --json`` prints one object::
+
+    {"task": "classification", "reason": "...", "model": "penguins.gnet",
+     "epochs": 87, "best_epoch": 67, "class_names": [...],
+     "columns": [{"column": "island", "done": "one-hot, 3 categories", "inputs": 3}, ...],
+     "metrics": {"train": {"rows": 220, "loss": ..., "accuracy": ...},
+                 "validation": {...}, "test": {...}},
+     "notes": [...]}
+
+``evaluate --json`` prints ``{"task": ..., "rows": n, "metrics": {"accuracy": ...}}``
+(``mae``, ``rmse``, ``r2`` for regression), with ``class_names`` and
+``confusion`` (rows: true class, columns: predicted) for a classifier.
+"""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from typing import Any
+
+import numpy as np
+
+from glassnet.tools.terminal import fmt, table
+
+WIDTH = 80
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _network(net: Any) -> str:
+    widths = [net.n_inputs] + [d.n_units for d in net.dense_layers]
+    return f"{' → '.join(map(str, widths))} ({net.n_params} parameters)"
+
+
+def columns_table(report: Any) -> str:
+    """Per input column: what was done to it and how many inputs it became."""
+    rows = [("column", "what was done", "inputs")]
+    rows += [(_cut(name, 20), _cut(done, 50), n) for name, done, n in report.columns]
+    return table(rows, left=2)
+
+
+def figures_table(report: Any, target_name: str) -> str:
+    """train, validation and test figures side by side."""
+    parts = list(report.figures)
+    names = ["rows"] + [k for k in report.figures[parts[0]] if k != "rows"]
+    rows: list[tuple[Any, ...]] = [("", *parts)]
+    for name in names:
+        label = name
+        if name == "loss" and report.task == "regression":
+            label = _cut(f"loss (standardised {target_name})", 30)
+        cells = [report.figures[p].get(name) for p in parts]
+        shown = [int(v) if name == "rows" else fmt(v) for v in cells if v is not None]
+        rows.append((label, *shown, *([""] * (len(parts) - len(shown)))))
+    return table(rows)
+
+
+def train_text(net: Any, report: Any, out: str) -> str:
+    meta = net.metadata
+    lines = [_cut(f"task: {report.task} ({report.reason})", WIDTH)]
+    if report.class_names:
+        lines.append(_cut(f"classes: {', '.join(report.class_names)}", WIDTH))
+    lines += ["", columns_table(report), "", figures_table(report, meta["target_name"]), ""]
+    best = f" (best: epoch {report.best_epoch + 1})" if report.best_epoch is not None else ""
+    lines.append(_cut(f"network: {_network(net)}, {report.epochs_run} epochs{best}", WIDTH))
+    lines.append(_cut(f"model file: {out}", WIDTH))
+    return "\n".join(lines)
+
+
+def _clean(figures: dict[str, float]) -> dict[str, Any]:
+    return {k: int(v) if k == "rows" else float(v) for k, v in figures.items()}
+
+
+def train_json(net: Any, report: Any, out: str) -> str:
+    doc = {
+        "task": report.task, "reason": report.reason, "model": out,
+        "epochs": report.epochs_run,
+        "best_epoch": None if report.best_epoch is None else report.best_epoch + 1,
+        "class_names": report.class_names,
+        "columns": [{"column": c, "done": d, "inputs": n} for c, d, n in report.columns],
+        "metrics": {part: _clean(f) for part, f in report.figures.items()},
+        "notes": report.notes,
+    }
+    return json.dumps(doc)
+
+
+def evaluate_json(net: Any, figures: dict[str, float], confusion: np.ndarray | None) -> str:
+    figures = _clean(figures)
+    doc: dict[str, Any] = {"task": net.metadata["task"], "rows": figures.pop("rows"),
+                           "metrics": figures}
+    if confusion is not None:
+        doc["class_names"] = list(net.metadata["class_names"])
+        doc["confusion"] = confusion.tolist()
+    return json.dumps(doc)
+
+
+def explain_legend(net: Any, width: int) -> str:
+    """What the X and output columns of the trace are, and how X was standardised."""
+    meta = net.metadata
+    names = [f"{j + 1} {name}" for j, name in enumerate(meta["feature_names"])]
+    text = [
+        "X: the inputs after preprocessing, standardised with the training rows' "
+        "mean and standard deviation, x' = (x - mean) / std. Its columns: "
+        + ", ".join(names) + "."
+    ]
+    if meta.get("class_names"):
+        classes = list(meta["class_names"])
+        if len(classes) == 2:
+            text.append(f"Output: one column, P({classes[1]}) (1 - it is P({classes[0]})).")
+        else:
+            text.append("Output columns: " + ", ".join(
+                f"{j + 1} {c}" for j, c in enumerate(classes)) + ".")
+    else:
+        text.append(f"Output: the standardised {meta['target_name']}, "
+                    "y' = (y - mean) / std of the training rows.")
+    return "\n".join(textwrap.fill(t, width) for t in text) + "\n"
