@@ -40,7 +40,7 @@ class FieldError(ValueError):
         self.field = field
 
 
-def _typed(value: Any, kinds: type | tuple[type, ...], field: str, what: str) -> Any:
+def typed(value: Any, kinds: type | tuple[type, ...], field: str, what: str) -> Any:
     if not isinstance(value, kinds) or (isinstance(value, bool) and bool not in _tuple(kinds)):
         raise FieldError(field, f"must be {what}, but is {shown(value)}.")
     return value
@@ -83,21 +83,21 @@ def _built(field: str, make, *args, **kwargs):
 def check_document(doc: dict[str, Any]) -> None:
     """The top level: known fields only, of the right kinds."""
     _known(doc, TOP_FIELDS, "(top level)", {"network", "arrays"})
-    _typed(doc.get("glassnet_version", ""), str, "glassnet_version", "a version string")
+    typed(doc.get("glassnet_version", ""), str, "glassnet_version", "a version string")
     for name in ("loss", "optimizer"):
         if doc.get(name) is not None:
-            _typed(doc[name], dict, name, "a JSON object or null")
+            typed(doc[name], dict, name, "a JSON object or null")
     for name in ("rng", "history", "metadata"):
         if doc.get(name) is not None:
-            _typed(doc[name], dict, name, "a JSON object")
+            typed(doc[name], dict, name, "a JSON object")
 
 
 def build_layers(spec: Any, n_params: int) -> list[Layer]:
     """The layers of ``network`` (each size bounded by the ``n_params`` numbers the
     params array holds), built but not yet given any memory."""
-    _typed(spec, dict, "network", "a JSON object with dtype, seed and layers")
+    typed(spec, dict, "network", "a JSON object with dtype, seed and layers")
     _known(spec, {"dtype", "seed", "layers"}, "network", {"layers"})
-    configs = _typed(spec["layers"], list, "network.layers", "a list of layers")
+    configs = typed(spec["layers"], list, "network.layers", "a list of layers")
     if not 1 <= len(configs) <= MAX_LAYERS:
         raise FieldError("network.layers", f"must list 1 to {MAX_LAYERS:,} layers, but lists "
                                            f"{len(configs):,}.")
@@ -109,7 +109,7 @@ def build_layers(spec: Any, n_params: int) -> list[Layer]:
     layers, total = [], 0
     for i, config in enumerate(configs):
         field = f"network.layers[{i}]"
-        layer = _layer(_typed(config, dict, field, "a JSON object"), field)
+        layer = _layer(typed(config, dict, field, "a JSON object"), field)
         count = sum(math.prod(shape) for shape in layer.param_shapes().values())
         total += count
         if total > n_params:
@@ -139,7 +139,7 @@ def _layer(config: dict, field: str) -> Layer:
                                          "use_bias"})
     n_in = _whole(config["n_inputs"], f"{field}.n_inputs", 1, MAX_UNITS)
     n_out = _whole(config["n_units"], f"{field}.n_units", 1, MAX_UNITS)
-    use_bias = _typed(config["use_bias"], bool, f"{field}.use_bias", "true or false")
+    use_bias = typed(config["use_bias"], bool, f"{field}.use_bias", "true or false")
     activation = named(activations.ACTIVATIONS, config["activation"],
                        config.get("activation_config", {}), f"{field}.activation", "activation")
     init = named(initializers.INITIALIZERS, config.get("init", "uniform"), {}, f"{field}.init",
@@ -155,7 +155,7 @@ def named(registry: dict[str, type], name: Any, config: Any, field: str, kind: s
         raise FieldError(field, f"names an unknown {kind} {shown(name)}; expected one of "
                                 f"{sorted(registry)}.")
     config_field = f"{field}_config" if kind == "activation" else f"{field}.config"
-    _typed(config, dict, config_field, "a JSON object")
+    typed(config, dict, config_field, "a JSON object")
     try:
         return registry[name](**config)
     except (TypeError, ValueError, OverflowError) as exc:
@@ -177,13 +177,13 @@ def build_optimizer(entry: Any, arrays: dict[str, np.ndarray], params: np.ndarra
     _known(entry, {"name", "config", "state"}, "optimizer", {"name", "config"})
     opt = named(optimizers.OPTIMIZERS, entry["name"], entry["config"], "optimizer",
                 "optimizer")
-    state = _typed(entry.get("state", {}), dict, "optimizer.state", "a JSON object")
+    state = typed(entry.get("state", {}), dict, "optimizer.state", "a JSON object")
     if set(state) - {"0"}:
         raise FieldError("optimizer.state", "must have one entry, '0' (a network has one "
                                             f"parameter vector), but has {sorted(state)}.")
     for index, per_param in state.items():
         field = f"optimizer.state.{index}"
-        per_param = dict(_typed(per_param, dict, field, "a JSON object"))
+        per_param = dict(typed(per_param, dict, field, "a JSON object"))
         for key, value in per_param.items():
             if isinstance(value, dict):
                 ref = value.get("array")
@@ -217,7 +217,7 @@ def check_rng(state: Any) -> dict[str, Any] | None:
         raise FieldError("rng.bit_generator", f"names the random generator state "
                                               f"{shown(state['bit_generator'])}; expected "
                                               f"'PCG64'.")
-    inner = _typed(state["state"], dict, "rng.state", "a JSON object with state and inc")
+    inner = typed(state["state"], dict, "rng.state", "a JSON object with state and inc")
     _known(inner, {"state", "inc"}, "rng.state", {"state", "inc"})
     for key in ("state", "inc"):
         _whole(inner[key], f"rng.state.{key}", 0, 2**128 - 1)
@@ -230,16 +230,16 @@ def check_history(history: Any) -> dict[str, Any]:
     history = history or {}
     _known(history, {"epochs", "loss", "val_loss", "lr", "metrics"}, "history")
     for key in ("epochs", "loss", "val_loss", "lr"):
-        values = _typed(history.get(key, []), list, f"history.{key}", "a list")
+        values = typed(history.get(key, []), list, f"history.{key}", "a list")
         for j, v in enumerate(values):
             if key == "epochs":
                 _whole(v, f"history.epochs[{j}]", 0, 2**53)
             elif _finite(v, f"history.{key}[{j}]") < 0 and key == "lr":  # a schedule reaches 0
                 raise FieldError(f"history.lr[{j}]", f"is a learning rate, which must be >= 0, "
                                                      f"but is {v!r}.")
-    metrics = _typed(history.get("metrics", {}), dict, "history.metrics", "a JSON object")
+    metrics = typed(history.get("metrics", {}), dict, "history.metrics", "a JSON object")
     for name, values in metrics.items():
-        for j, v in enumerate(_typed(values, list, f"history.metrics.{name}", "a list")):
+        for j, v in enumerate(typed(values, list, f"history.metrics.{name}", "a list")):
             _finite(v, f"history.metrics.{name}[{j}]")
     return history
 
@@ -263,7 +263,7 @@ def check_metadata(meta: Any, n_inputs: int, n_outputs: int) -> dict[str, Any]:
         raise FieldError("metadata.task", f"must be 'classification' or 'regression', but is "
                                           f"{shown(meta['task'])}.")
     if meta.get("target_name") is not None:
-        _typed(meta["target_name"], str, "metadata.target_name", "a column name (text)")
+        typed(meta["target_name"], str, "metadata.target_name", "a column name (text)")
     if meta.get("feature_names") is not None:
         _names(meta["feature_names"], "metadata.feature_names", n_inputs, "input")
     n_classes = 2 if n_outputs == 1 else n_outputs
@@ -279,7 +279,7 @@ def check_metadata(meta: Any, n_inputs: int, n_outputs: int) -> dict[str, Any]:
         if meta.get(key) is None:
             continue
         field = f"metadata.{key}"
-        values = _typed(meta[key], list, field, f"a list of {n} number(s)")
+        values = typed(meta[key], list, field, f"a list of {n} number(s)")
         if len(values) != n:
             raise FieldError(field, f"must hold {n} number(s), one per {side}, but holds "
                                     f"{len(values)}.")
@@ -290,11 +290,11 @@ def check_metadata(meta: Any, n_inputs: int, n_outputs: int) -> dict[str, Any]:
 
 
 def _names(names: Any, field: str, n: int, what: str) -> None:
-    _typed(names, list, field, f"a list of {n} name(s)")
+    typed(names, list, field, f"a list of {n} name(s)")
     if len(names) != n:
         raise FieldError(field, f"must hold {n} name(s), one per {what} column of the "
                                 f"network, but holds {len(names)}.")
     for j, name in enumerate(names):
-        _typed(name, str, f"{field}[{j}]", "a name (text)")
+        typed(name, str, f"{field}[{j}]", "a name (text)")
     if len(set(names)) != len(names):
         raise FieldError(field, "repeats a name; the names must differ.")

@@ -50,6 +50,7 @@ from glassnet._version import __version__
 from glassnet.network import Network
 from glassnet.resources import check_fits
 from glassnet.tools import model_checks as checks
+from glassnet.tools.column_checks import check_columns
 from glassnet.training import History
 
 FORMAT = "glassnet-model"
@@ -269,6 +270,7 @@ def from_config(doc: dict[str, Any], arrays: dict[str, np.ndarray]) -> Network:
     rng_state = checks.check_rng(doc.get("rng"))
     history = checks.check_history(doc.get("history"))
     metadata = checks.check_metadata(doc.get("metadata"), layers[0].n_inputs, layers[-1].n_units)
+    check_columns(metadata, layers[0].n_inputs)
     net = Network(layers, seed=spec.get("seed"), dtype=dtype)
     np.copyto(net.params, params)
     used = {"params"}
