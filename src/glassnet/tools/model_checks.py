@@ -227,6 +227,10 @@ def check_rng(state: Any) -> dict[str, Any] | None:
 
 
 def check_history(history: Any) -> dict[str, Any]:
+    """Epochs are whole numbers, the training loss and learning rates finite (fit rolls
+    back a diverged step); figures measured on held-out rows (``val_loss``, metrics)
+    are numbers that may be infinite or NaN: a validation loss that overflowed is a
+    true record of that training, and the weights are checked on their own."""
     history = history or {}
     _known(history, {"epochs", "loss", "val_loss", "lr", "metrics"}, "history")
     for key in ("epochs", "loss", "val_loss", "lr"):
@@ -234,24 +238,25 @@ def check_history(history: Any) -> dict[str, Any]:
         for j, v in enumerate(values):
             if key == "epochs":
                 _whole(v, f"history.epochs[{j}]", 0, 2**53)
-            elif _finite(v, f"history.{key}[{j}]") < 0 and key == "lr":  # a schedule reaches 0
+            elif _number(v, f"history.{key}[{j}]", finite=key != "val_loss") < 0 and key == "lr":
                 raise FieldError(f"history.lr[{j}]", f"is a learning rate, which must be >= 0, "
                                                      f"but is {v!r}.")
     metrics = typed(history.get("metrics", {}), dict, "history.metrics", "a JSON object")
     for name, values in metrics.items():
         for j, v in enumerate(typed(values, list, f"history.metrics.{name}", "a list")):
-            _finite(v, f"history.metrics.{name}[{j}]")
+            _number(v, f"history.metrics.{name}[{j}]", finite=False)
     return history
 
 
-def _finite(value: Any, field: str) -> float:
+def _number(value: Any, field: str, finite: bool = True) -> float:
     ok = isinstance(value, numbers.Real) and not isinstance(value, bool)
     try:
-        ok = ok and math.isfinite(float(value))
+        ok = ok and (not finite or math.isfinite(float(value)))
     except OverflowError:
         ok = False
     if not ok:
-        raise FieldError(field, f"must be a finite number, but is {shown(value)}.")
+        what = "a finite number" if finite else "a number"
+        raise FieldError(field, f"must be {what}, but is {shown(value)}.")
     return float(value)
 
 
@@ -284,7 +289,7 @@ def check_metadata(meta: Any, n_inputs: int, n_outputs: int) -> dict[str, Any]:
             raise FieldError(field, f"must hold {n} number(s), one per {side}, but holds "
                                     f"{len(values)}.")
         for j, v in enumerate(values):
-            if _finite(v, f"{field}[{j}]") <= 0 and positive:
+            if _number(v, f"{field}[{j}]") <= 0 and positive:
                 raise FieldError(f"{field}[{j}]", f"is a scale, which must be > 0, but is {v!r}.")
     return meta
 
