@@ -42,6 +42,7 @@ ALLOWED_FACADES: dict[tuple[str, str, str], str] = {
     ("glassnet.network", "Network.trace", "glassnet.glassbox.trace"): "the glass box's door",
     ("glassnet.network", "Network.diagnose", "glassnet.glassbox.doctor"): "gn.doctor(net)",
     ("glassnet.network", "Network._repr_html_", "glassnet.glassbox.display"): "Jupyter display",
+    ("glassnet.network", "Network._live_plot", "glassnet.glassbox.live"): "fit(verbose='plot')",
     ("glassnet.training", "History._repr_html_", "glassnet.glassbox.display"): "Jupyter display",
     ("glassnet.lr_finder", "LRFinderResult.plot", "glassnet.glassbox.plotting"): "its figure",
 }

@@ -31,7 +31,7 @@ from glassnet.network import Network, mlp
 from glassnet.recurrent import LSTM, RNN
 from glassnet.tools import datasets
 from glassnet.tools.export import export_script
-from glassnet.tools.saving import load, save
+from glassnet.tools.saving import ModelFileError, load, save
 from glassnet.tools.table_model import TableModel, fit_table
 from glassnet.training import History, TrainingDivergedError
 
@@ -51,6 +51,7 @@ __all__ = [
     "LivePlot",
     "LSTM",
     "MaxPool2D",
+    "ModelFileError",
     "Network",
     "RNN",
     "Step",

@@ -284,7 +284,7 @@ class Network(Parameters):
         batch_size: int | None = None,
         shuffle: bool = False,
         validation_data: tuple[Any, Any] | None = None,
-        verbose: int = 0,
+        verbose: int | str = 0,
         metrics: Sequence[str] = (),
         callbacks: Sequence[Callback] = (),
         validation_split: float = 0.0,
@@ -309,7 +309,9 @@ class Network(Parameters):
         shuffle : shuffle the samples each epoch (with the network's generator).
         validation_data : (X_val, y_val), evaluated after every epoch.
         verbose : 0 silent; 1 a progress bar on stderr (epoch, loss, val_loss,
-            ETA; tqdm's if installed); 2 one line per epoch on stdout.
+            ETA; tqdm's if installed); 2 one line per epoch on stdout; ``"plot"``
+            live loss curves in a notebook, a text line elsewhere (the same as
+            ``callbacks=[gn.LivePlot(epochs=epochs)]``).
         metrics : names from :data:`glassnet.metrics.METRICS`, recorded per epoch
             (with ``val_`` + name on the validation data).
         callbacks : objects with the hooks of :mod:`glassnet.callbacks`, e.g. an
@@ -343,7 +345,9 @@ class Network(Parameters):
         batch_size = check_positive_int(batch_size, "batch_size", allow_none=True)
         if lr is not None:
             lr = check_positive_float(lr, "lr")
-        check_choice(verbose, "verbose", (0, 1, 2))
+        check_choice(verbose, "verbose", (0, 1, 2, "plot"))
+        if verbose == "plot":
+            callbacks, verbose = [*callbacks, self._live_plot(epochs)], 0
         check_fit_options(weight_decay, validation_split, validation_data, lr_schedule)
         loss_obj = losses_module.get(loss)
         mistake = loss_output_problem(
@@ -370,6 +374,11 @@ class Network(Parameters):
         if doctor:
             history.diagnosis = self.diagnose(X, y, **settings)
         return history
+
+    def _live_plot(self, epochs: int) -> Callback:
+        from glassnet.glassbox.live import LivePlot
+
+        return LivePlot(epochs=epochs)
 
     def _doctor_says(self, X: np.ndarray, y: np.ndarray, settings: dict[str, Any]) -> str:
         """The doctor's top finding in one line, for the divergence error (a short,

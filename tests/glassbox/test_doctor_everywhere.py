@@ -65,3 +65,23 @@ def test_the_doctor_command_has_help_with_examples():
     result = subprocess.run([sys.executable, "-m", "glassnet", "doctor", "--help"],
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 0 and "glassnet doctor iris.gnet iris.csv" in result.stdout
+
+
+@pytest.mark.parametrize("severities, line", [
+    ((), "doctor: nothing wrong found"),
+    (("info",), "doctor: no warning or error; 1 note (n0): glassnet doctor MODEL DATA "
+                "explains"),
+    (("info", "info"), "doctor: no warning or error; 2 notes (n0, n1): glassnet doctor "
+                       "MODEL DATA explains"),
+    (("warning", "info"), "doctor: n0 (warning): t. Fix: f"),
+])
+def test_the_train_summary_line_counts_what_glassnet_doctor_lists(monkeypatch, severities,
+                                                                    line):
+    """The train summary said "nothing wrong found" while ``glassnet doctor`` listed an
+    info finding: the line now names every note the command would print."""
+    from glassnet.glassbox.doctor.findings import Diagnosis, Finding
+    from glassnet.tools import doctor_command
+
+    findings = [Finding(f"n{i}", s, "t", "e", "f") for i, s in enumerate(severities)]
+    monkeypatch.setattr(doctor_command, "diagnose_file", lambda *a: Diagnosis(findings))
+    assert doctor_command.summary_line(None, "d.csv", "y") == line

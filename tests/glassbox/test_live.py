@@ -37,3 +37,17 @@ def test_the_figure_holds_both_curves_and_the_last_figures():
 def test_a_rate_that_is_not_positive_is_refused():
     with pytest.raises(ValueError, match="redraws_per_second must be > 0"):
         gn.LivePlot(redraws_per_second=0)
+
+
+def test_verbose_plot_is_a_live_plot_over_the_fits_epochs(capsys):
+    """``fit(verbose="plot")`` adds ``LivePlot(epochs=epochs)``: outside a kernel its
+    text line on stderr, ending on the last epoch; the training is unchanged."""
+    X, y = tutorials.RAY_X, tutorials.RAY_Y
+    plotted = gn.Network([gn.Dense(4, 3), gn.Dense(3, 1)], seed=42)
+    hist = plotted.fit(X, y, epochs=300, lr=0.1, loss="half_sse", verbose="plot")
+    err = capsys.readouterr().err
+    assert err.endswith(f"\repoch 300/300  loss={hist.loss[-1]:.5g} \n")
+    quiet = gn.Network([gn.Dense(4, 3), gn.Dense(3, 1)], seed=42)
+    assert quiet.fit(X, y, epochs=300, lr=0.1, loss="half_sse").loss == hist.loss
+    with pytest.raises(ValueError, match=r"verbose must be 0, 1, 2 or 'plot', but got 'bar'"):
+        quiet.fit(X, y, epochs=1, verbose="bar")

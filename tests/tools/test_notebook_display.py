@@ -28,6 +28,10 @@ live_net = gn.Network([gn.Dense(4, 3), gn.Dense(3, 1)], seed=42)
 live_hist = live_net.fit(X, y, epochs=500, lr=0.1, loss="half_sse", callbacks=[gn.LivePlot()],
                          validation_data=(X, y))
 """
+PLOT = """
+plot_net = gn.Network([gn.Dense(4, 3), gn.Dense(3, 1)], seed=42)
+plot_hist = plot_net.fit(X, y, epochs=40, lr=0.1, loss="half_sse", verbose="plot")
+"""
 BAR = """
 bar_net = gn.Network([gn.Dense(4, 3), gn.Dense(3, 1)], seed=42)
 _ = bar_net.fit(X, y, epochs=50, lr=0.1, loss="half_sse", verbose=1)
@@ -42,7 +46,7 @@ def run(cells, kernel, tmp_path):
 
 
 def test_displays_live_plot_and_progress_bar_in_a_kernel(tmp_path, kernel_of_this_python):  # noqa: F811
-    cells = [SETUP, *SHOWN.values(), LIVE, "print(repr(float(live_hist.loss[-1])))", BAR]
+    cells = [SETUP, *SHOWN.values(), LIVE, "print(repr(float(live_hist.loss[-1])))", BAR, PLOT]
     nb = run(cells, kernel_of_this_python, tmp_path)
     shown = nb.cells[1:1 + len(SHOWN)]
     for kind, cell in zip(SHOWN, shown):
@@ -51,7 +55,9 @@ def test_displays_live_plot_and_progress_bar_in_a_kernel(tmp_path, kernel_of_thi
         check_html(page)
         assert len(page.encode()) < 200_000, (kind, len(page))
         assert out["data"]["text/plain"]  # the text fallback
-    live, final, bar = nb.cells[1 + len(SHOWN):]
+    live, final, bar, plot = nb.cells[1 + len(SHOWN):]
+    [shown_plot] = plot.outputs  # verbose="plot": the same one display, not the text line
+    assert "epoch 40/40: loss" in shown_plot["data"]["text/html"]
     assert len(live.outputs) == 1, live.outputs  # one display, updated in place
     page = live.outputs[0]["data"]["text/html"]
     check_html(page)

@@ -336,3 +336,26 @@ def test_atomic_write_gives_new_files_the_usual_permissions(tmp_path):
         assert path.stat().st_mode & 0o777 == 0o600
     finally:
         os.umask(umask)
+
+
+def test_every_refusal_is_the_public_model_file_error_with_path_and_reason(saved, tmp_path):
+    """Issue 16: a non-model file raised the private ``_Refused``; callers catch
+    ``gn.ModelFileError`` (still a ValueError) and read ``.path`` and ``.reason``."""
+    text = tmp_path / "notes.txt"
+    text.write_text("a,b\n1,2\n")
+    cut = tmp_path / "cut.gnet"
+    cut.write_bytes(saved.read_bytes()[:40])
+    future = _rewrite(saved, tmp_path / "future.gnet",
+                      edit_doc=lambda d: d.update(format_version=99))
+    for path, reason in ((text, "not a readable zip archive"), (cut, "truncated"),
+                         (future, "newer than")):
+        with pytest.raises(gn.ModelFileError) as info:
+            gn.load(path)
+        assert type(info.value).__module__ == "glassnet.tools.saving"
+        assert isinstance(info.value, ValueError)
+        assert info.value.path == path and reason in info.value.reason
+        assert str(info.value) == f"Cannot load {str(path)!r} as a glassnet model: " \
+                                  f"{info.value.reason}"
+    from glassnet.tools import saving
+
+    assert "ModelFileError" in gn.__all__ and not hasattr(saving, "_Refused")

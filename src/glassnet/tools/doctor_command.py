@@ -91,9 +91,15 @@ def summary_line(net, data: str, target: str, batch_size: int | None = None) -> 
     """One line for ``glassnet train``'s summary: the top finding with its fix. The model
     is already trained and saved, so a doctor that cannot run says so and no more."""
     try:
-        top = diagnose_file(net, data, target, batch_size).top
+        diagnosis = diagnose_file(net, data, target, batch_size)
     except (ValueError, TypeError, MemoryError) as exc:
         return f"doctor: not run ({' '.join(str(exc).split())})"
-    if top is None or top.severity == "info":
-        return "doctor: nothing wrong found (glassnet doctor MODEL DATA shows the details)"
+    top = diagnosis.top
+    if top is None:
+        return "doctor: nothing wrong found"
+    if top.severity == "info":  # the same findings `glassnet doctor` lists, counted
+        notes = [f.code for f in diagnosis if f.severity == "info"]
+        count = f"1 note ({notes[0]})" if len(notes) == 1 else \
+            f"{len(notes)} notes ({', '.join(notes)})"
+        return f"doctor: no warning or error; {count}: glassnet doctor MODEL DATA explains"
     return f"doctor: {top.one_line}"

@@ -152,12 +152,31 @@ def save(net: Network, path: str | os.PathLike) -> None:
 
 
 # -- loading ------------------------------------------------------------------
-class _Refused(ValueError):
-    """A refusal already worded for the user (a ValueError to everyone else)."""
+class ModelFileError(ValueError):
+    """A file that :func:`load` refuses: not a glassnet model, truncated, corrupted,
+    from a newer format, or holding a field or array that fails its checks.
+
+    A ``ValueError``, so ``except ValueError`` catches it too; ``path`` is the file as
+    given and ``reason`` the sentence after "as a glassnet model:".
+
+    >>> import pathlib, tempfile
+    >>> import glassnet as gn
+    >>> notes = pathlib.Path(tempfile.mkdtemp()) / "notes.txt"
+    >>> _ = notes.write_text("not a model")
+    >>> try:
+    ...     gn.load(notes)
+    ... except gn.ModelFileError as error:
+    ...     print(error.reason)
+    it is not a readable zip archive (truncated or corrupted: File is not a zip file).
+    """
+
+    def __init__(self, path: str | os.PathLike, reason: str):
+        self.path, self.reason = path, reason
+        super().__init__(f"Cannot load {os.fspath(path)!r} as a glassnet model: {reason}")
 
 
-def _refuse(path: Any, reason: str) -> ValueError:
-    return _Refused(f"Cannot load {os.fspath(path)!r} as a glassnet model: {reason}")
+def _refuse(path: Any, reason: str) -> ModelFileError:
+    return ModelFileError(path, reason)
 
 
 def _read_document(archive: zipfile.ZipFile, path: Any) -> dict[str, Any]:
@@ -201,7 +220,7 @@ def _read_arrays(archive: zipfile.ZipFile, doc: dict[str, Any], path: Any) -> di
             _check_npy_header(archive, member, path)
             with archive.open(member) as f:
                 array = np.lib.format.read_array(f, allow_pickle=False)
-        except _Refused:
+        except ModelFileError:
             raise
         except ValueError as exc:  # object arrays, bad headers
             raise _refuse(path, f"{member} cannot be read safely ({exc}).") from None
