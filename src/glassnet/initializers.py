@@ -67,16 +67,14 @@ class Uniform(Initializer):
         return rng.uniform(size=n_units).astype(dtype)
 
 
-class Normal(Initializer):
-    """W ~ N(0, 1), b ~ U[0, 1): the R code's ``rnorm`` weights and ``runif`` biases."""
+class Normal(Uniform):
+    """W ~ N(0, 1), b ~ U[0, 1) as :class:`Uniform`'s: the R code's ``rnorm``
+    weights and ``runif`` biases."""
 
     name = "normal"
 
     def tensor(self, rng, shape, fan_in, fan_out, dtype):
         return rng.standard_normal(size=shape).astype(dtype)
-
-    def bias(self, rng, n_units, dtype):
-        return rng.uniform(size=n_units).astype(dtype)
 
 
 class GlorotUniform(Initializer):

@@ -32,6 +32,22 @@ from glassnet import activations, initializers
 from glassnet.validation import check_positive_int, check_range
 
 
+def assign_parameter(layer: object, name: str, target: np.ndarray | None, value: Any,
+                     shape: tuple[int, ...]) -> None:
+    """Copy ``value`` into the parameter view ``target`` (``layer.W = …``): the shape
+    must be ``shape`` and every number finite, or nothing is written."""
+    if target is None:
+        raise ValueError(f"{layer!r} is not part of a Network yet, so it has no {name} to set.")
+    value = np.asarray(value)
+    if value.shape != shape:
+        raise ValueError(
+            f"{name} of {layer!r} must have shape {shape}, but the given array has shape "
+            f"{value.shape}."
+        )
+    if not np.isfinite(value).all():
+        raise ValueError(f"{name} of {layer!r} must be finite, but the given array has NaN/inf.")
+    target[...] = value
+
 class Layer:
     """Base class. A layer may own parameters (``param_shapes``) or none."""
 
@@ -157,7 +173,7 @@ class Dense(Layer):
 
     @W.setter
     def W(self, value) -> None:
-        self._assign("W", self._W, value, (self.n_inputs, self.n_units))
+        assign_parameter(self, "W", self._W, value, (self.n_inputs, self.n_units))
 
     @property
     def b(self) -> np.ndarray | None:
@@ -173,20 +189,7 @@ class Dense(Layer):
         value = np.asarray(value)
         if value.shape == (1, self.n_units):  # the tutorials' (1, n_units) row
             value = value.reshape(-1)
-        self._assign("b", self._b, value, (self.n_units,))
-
-    def _assign(self, name, target, value, shape):
-        if target is None:
-            raise ValueError(f"{self} is not part of a Network yet, so it has no {name} to set.")
-        value = np.asarray(value)
-        if value.shape != shape:
-            raise ValueError(
-                f"{name} of {self} must have shape {shape}, but the given array has shape "
-                f"{value.shape}."
-            )
-        if not np.isfinite(value).all():
-            raise ValueError(f"{name} of {self} must be finite, but the given array has NaN/inf.")
-        target[...] = value
+        assign_parameter(self, "b", self._b, value, (self.n_units,))
 
     # -- math ---------------------------------------------------------------
     def work_arrays(self, kind: str, n_rows: int) -> tuple[np.ndarray, ...]:

@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from glassnet.layers import Dropout, Layer
+from glassnet.layers import Dropout, Layer, assign_parameter
 from glassnet.validation import as_array
 
 
@@ -95,17 +95,7 @@ class ParamLayer(Layer):
             if value is None:
                 return
             raise ValueError(f"{self!r} has no parameter {name} (use_bias=False?).")
-        if name not in self.parameters:
-            raise ValueError(f"{self!r} is not part of a Network yet, so it has no {name} to set.")
-        value = np.asarray(value)
-        if value.shape != shape:
-            raise ValueError(
-                f"{name} of {self!r} must have shape {shape}, but the given array has shape "
-                f"{value.shape}."
-            )
-        if not np.isfinite(value).all():
-            raise ValueError(f"{name} of {self!r} must be finite, but the given array has NaN/inf.")
-        self.parameters[name][...] = value
+        assign_parameter(self, name, self.parameters.get(name), value, shape)
 
 
 # -- shapes through a network ------------------------------------------------------

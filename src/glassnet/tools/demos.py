@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -56,16 +56,24 @@ def _print_predictions(y: np.ndarray, glassnet_out: np.ndarray, tutorial_out: np
     print(f"largest difference between glassnet and the tutorial's loop: {diff:.2e}")
 
 
+def _trace_and_fit(net: Network, X: np.ndarray, y: np.ndarray, epochs: int, lr: float,
+                   loss: str, intro: str) -> tuple[Trace, Any]:
+    """Print what the demo trains, trace its first step, then train full-batch."""
+    print(intro)
+    first_step = net.trace(X, y, loss=loss, lr=lr)
+    return first_step, net.fit(X, y, epochs=epochs, lr=lr, loss=loss, optimizer="gd")
+
+
 def ray(epochs: int = 5000) -> DemoRun:
     """Sunil Ray's 4-3-1 sigmoid network with biases, lr 0.1, full batch."""
     X, y = tutorials.RAY_X, tutorials.RAY_Y
     w = tutorials.ray_initial_weights(seed=42)
     net = Network([Dense(4, 3, activation="sigmoid"), Dense(3, 1, activation="sigmoid")])
     net.set_weights([(w["wh"], w["bh"]), (w["wout"], w["bout"])])
-    print("Sunil Ray's network: 4 inputs, 3 hidden sigmoid units, 1 sigmoid output,")
-    print(f"weights from np.random.uniform after seed 42, lr 0.1, {epochs} full-batch epochs\n")
-    first_step = net.trace(X, y, loss="half_sse", lr=0.1)
-    history = net.fit(X, y, epochs=epochs, lr=0.1, loss="half_sse", optimizer="gd")
+    first_step, history = _trace_and_fit(
+        net, X, y, epochs, 0.1, "half_sse",
+        "Sunil Ray's network: 4 inputs, 3 hidden sigmoid units, 1 sigmoid output,\n"
+        f"weights from np.random.uniform after seed 42, lr 0.1, {epochs} full-batch epochs\n")
     shown = list(range(0, epochs, max(1, epochs // 10)))
     _print_table("half squared error ½Σ(y − output)²:", shown, [history.loss[e] for e in shown])
     _, trained = tutorials.ray_loop(X, y, **w, epoch=epochs, lr=0.1)
@@ -73,18 +81,24 @@ def ray(epochs: int = 5000) -> DemoRun:
     return DemoRun(net, X, y, history, first_step)
 
 
+def _no_bias_sigmoid_net(hidden_weights: np.ndarray, output_weights: np.ndarray) -> Network:
+    """Two sigmoid Dense layers without biases, holding the tutorial's weights."""
+    n_inputs, n_hidden = hidden_weights.shape
+    net = Network([Dense(n_inputs, n_hidden, "sigmoid", use_bias=False),
+                   Dense(n_hidden, output_weights.shape[1], "sigmoid", use_bias=False)])
+    net.set_weights([(hidden_weights, None), (output_weights, None)])
+    return net
+
+
 def loy(epochs: int = 1500) -> DemoRun:
     """James Loy's 3-4-1 sigmoid network without biases, sum of squares, lr 1."""
     X, y = tutorials.LOY_X, tutorials.LOY_Y
     w = tutorials.loy_initial_weights(seed=1)
-    net = Network(
-        [Dense(3, 4, "sigmoid", use_bias=False), Dense(4, 1, "sigmoid", use_bias=False)]
-    )
-    net.set_weights([(w["weights1"], None), (w["weights2"], None)])
-    print("James Loy's network: 3 inputs, 4 hidden sigmoid units, 1 sigmoid output, no biases,")
-    print(f"weights from np.random.rand after seed 1, lr 1, {epochs} iterations\n")
-    first_step = net.trace(X, y, loss="sse", lr=1.0)
-    history = net.fit(X, y, epochs=epochs, lr=1.0, loss="sse", optimizer="gd")
+    net = _no_bias_sigmoid_net(w["weights1"], w["weights2"])
+    first_step, history = _trace_and_fit(
+        net, X, y, epochs, 1.0, "sse",
+        "James Loy's network: 3 inputs, 4 hidden sigmoid units, 1 sigmoid output, no biases,\n"
+        f"weights from np.random.rand after seed 1, lr 1, {epochs} iterations\n")
     shown = list(range(0, epochs, max(1, epochs // 10)))
     _print_table("sum of squares Σ(y − ŷ)²:", shown, [history.loss[e] for e in shown])
     reference, _ = tutorials.loy_loop(X, y, **w, iterations=epochs)
@@ -96,14 +110,11 @@ def walkthrough(epochs: int = 1000) -> DemoRun:
     """The 2020 walk-through: 4-3-1, no biases, seed 42, lr 0.1, error every 100 epochs."""
     X, y = tutorials.WALKTHROUGH_X, tutorials.WALKTHROUGH_Y
     w = tutorials.walkthrough_initial_weights(seed=42)
-    net = Network(
-        [Dense(4, 3, "sigmoid", use_bias=False), Dense(3, 1, "sigmoid", use_bias=False)]
-    )
-    net.set_weights([(w["weights_input_hidden"], None), (w["weights_hidden_output"], None)])
-    print("The 2020 walk-through: 4 inputs, 3 hidden sigmoid units, 1 sigmoid output,")
-    print(f"no biases, np.random.seed(42), lr 0.1, {epochs} full-batch epochs\n")
-    first_step = net.trace(X, y, loss="half_sse", lr=0.1)
-    history = net.fit(X, y, epochs=epochs, lr=0.1, loss="half_sse", optimizer="gd")
+    net = _no_bias_sigmoid_net(w["weights_input_hidden"], w["weights_hidden_output"])
+    first_step, history = _trace_and_fit(
+        net, X, y, epochs, 0.1, "half_sse",
+        "The 2020 walk-through: 4 inputs, 3 hidden sigmoid units, 1 sigmoid output,\n"
+        f"no biases, np.random.seed(42), lr 0.1, {epochs} full-batch epochs\n")
     n = X.shape[0]
     shown = list(range(0, epochs, 100))
     _print_table(
