@@ -185,7 +185,8 @@ def cmd_playground(args) -> None:
             if axis not in names:
                 raise UsageError(f"--axes: {axis!r} is not a feature column; the features "
                                  f"are {', '.join(names)}.")
-        args.table = (X, y, names, data.target_name)
+        task = "classification" if data.class_names else "regression"
+        args.table = (X, y, names, data.target_name, task)
     main(args)
 
 

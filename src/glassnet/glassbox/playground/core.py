@@ -30,6 +30,7 @@ from glassnet.glassbox.playground.seedrandom import SeedRandom
 from glassnet.glassbox.playground.state import State, check, parse, to_fixed
 from glassnet.glassbox.playground.training import loss
 from glassnet.layers import Dense
+from glassnet.losses import HalfSSE, Loss
 from glassnet.network import Network
 
 #: Playground's INPUTS, in its order: id → (label, f(x₁, x₂)); cosX/cosY are not inputs
@@ -88,7 +89,8 @@ class Experiment:
     last_update: list[dict] = field(default_factory=list)
 
     def __repr__(self) -> str:
-        shape = "-".join(str(layer.n_inputs) for layer in self.network.layers) + "-1"
+        shape = "-".join(str(layer.n_inputs) for layer in self.network.layers)
+        shape += f"-{self.network.layers[-1].n_units}"
         return (
             f"Experiment(seed={self.state.seed!r}, data={self.data_name!r}, network={shape}, "
             f"train={len(self.train)}, test={len(self.test)}, epoch={self.epoch}, "
@@ -109,6 +111,21 @@ class Experiment:
     def is_regression(self) -> bool:
         return self.state.problem == "regression"
 
+    @property
+    def n_classes(self) -> int:
+        """The number of classes of a softmax output (k ≥ 3, your own table only); 0 for
+        Playground's own output (one tanh unit, labels ±1, or linear for regression)."""
+        return 0
+
+    @property
+    def error(self) -> Loss:
+        """The error each example's backward pass starts from: Playground's ½ (o − t)²."""
+        return HalfSSE()
+
+    def targets(self, points: np.ndarray) -> np.ndarray:
+        """The network's targets for stored points: the label column, (m, 1)."""
+        return points[:, 2:3]
+
     def inputs(self, points) -> np.ndarray:
         """The feature matrix of ``points`` ((m, ≥2): x₁, x₂ first): one column per
         enabled feature, in Playground's order x₁, x₂, x₁², x₂², x₁x₂, sin x₁, sin x₂."""
@@ -124,7 +141,8 @@ class Experiment:
 
     def reset(self) -> None:
         """Playground's reset button: a new network whose weights continue the stream."""
-        self.network, self.dead = build_network(self.state, len(self.feature_ids), self.rng)
+        self.network, self.dead = build_network(self.state, len(self.feature_ids), self.rng,
+                                                self.n_classes)
         self.acc_W = [np.zeros_like(layer.W) for layer in self.network.layers]
         self.acc_b = [np.zeros_like(layer.b) for layer in self.network.layers]
         self.n_acc, self.epoch, self.last_update = 0, 0, []
@@ -153,20 +171,22 @@ def make_data(state: State) -> tuple[np.ndarray, np.ndarray, SeedRandom]:
     return points[:split].copy(), points[split:].copy(), rng
 
 
-def build_network(state: State, n_inputs: int, rng: SeedRandom) -> tuple[Network, list]:
+def build_network(state: State, n_inputs: int, rng: SeedRandom,
+                  n_classes: int = 0) -> tuple[Network, list[np.ndarray]]:
     """Playground's ``buildNetwork`` as a glassnet Network, and its (all-alive) dead masks.
 
     Weights are ``random() − 0.5`` drawn for node j of each layer in turn, over its
     input links i: W[:, j] is one destination node's draws. Biases 0.1; ``initZero``
-    zeroes both after the draws.
+    zeroes both after the draws. ``n_classes`` = k ≥ 3 ends in k softmax units
+    instead of Playground's one output (drawn the same way).
     """
     if n_inputs == 0:
         raise ValueError(
             "No input feature is enabled (x, y, xSquared, ySquared, xTimesY, sinX, sinY are "
             "all false or hidden); turn at least one on, for example x=true."
         )
-    sizes = [n_inputs, *state.networkShape, 1]
-    output = "linear" if state.problem == "regression" else "tanh"
+    sizes = [n_inputs, *state.networkShape, n_classes or 1]
+    output = "softmax" if n_classes else "linear" if state.problem == "regression" else "tanh"
     layers = [
         Dense(n_in, n_out, activation=output if k == len(sizes) - 2 else state.activation)
         for k, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:]))

@@ -12,7 +12,12 @@ pass (``network.forward``) over Playground's grid, sent as bytes:
   q = round((v + 1) · 127.5), so that v ≈ q / 127.5 − 1 (NaN becomes 127.5 ↦ grey);
 - a neuron's small picture is Playground's ``reduceMatrix(boundary, 10)``: the mean
   of each 10 × 10 block, a 10 × 10 grid;
-- "discretize output" sends sign(v) (v ≥ 0 ↦ 1, else −1), as Playground draws it.
+- "discretize output" sends sign(v) (v ≥ 0 ↦ 1, else −1), as Playground draws it;
+- with k ≥ 3 classes (a softmax output o), the output's picture is a class map:
+  two bytes a point, the class c = argmax o and its strength
+  s = round(255 · (o_c − 1/k) / (1 − 1/k)) (0 where the network is as unsure as
+  it can be, 255 where o_c = 1; 255 everywhere when discretized); the page paints
+  class c's colour with lightness from s.
 
 The link view puts numbers into Playground's update (see
 :mod:`glassnet.glassbox.playground.training`)::
@@ -31,7 +36,6 @@ import numpy as np
 
 from glassnet.glassbox.playground import datasets
 from glassnet.glassbox.playground.seedrandom import SeedRandom
-from glassnet.losses import HalfSSE
 from glassnet.metrics import accuracy, r2, rmse
 
 DENSITY = 100  # Playground's heatmap resolution
@@ -72,6 +76,19 @@ def encode(grid: np.ndarray, discretize: bool = False) -> str:
     v = np.where(np.isnan(v), 0.0, np.clip(v, -1.0, 1.0))
     q = np.rint((v + 1.0) * 127.5).astype(np.uint8)
     return base64.b64encode(q.tobytes()).decode("ascii")
+
+
+def encode_classes(output: np.ndarray, discretize: bool = False) -> str:
+    """A class map of softmax outputs (n_points, k): per point the bytes c = argmax o
+    and s = round(255 · (o_c − 1/k) / (1 − 1/k)), base64 (NaN rows: class 0, s = 0)."""
+    o = np.nan_to_num(np.asarray(output, dtype=np.float64), nan=0.0)
+    k = o.shape[1]
+    c = np.argmax(o, axis=1)
+    top = o[np.arange(len(o)), c]
+    s = np.full(len(o), 255.0) if discretize else np.clip(
+        255 * (top - 1 / k) / (1 - 1 / k), 0, 255)
+    return base64.b64encode(np.column_stack([c, np.rint(s)]).astype(np.uint8).tobytes()
+                            ).decode("ascii")
 
 
 def finite(value: float) -> float | None:
@@ -128,8 +145,9 @@ def bias_update(update: dict, j: int, lr: float, bias_now: float) -> dict:
 
 def figures(pg) -> dict[str, Any]:
     """Beside the loss: accuracy and the confusion matrix (classification: the
-    output's sign is the class), or RMSE and R² (regression), on train and test."""
-    out = {}
+    output's sign is the class, or the argmax of k softmax outputs), or RMSE and R²
+    (regression), on train and test."""
+    out: dict[str, Any] = {}
     for name, points in (("train", pg.train), ("test", pg.test)):
         if len(points) == 0:
             continue
@@ -140,13 +158,26 @@ def figures(pg) -> dict[str, Any]:
             out[name] = None
         elif pg.is_regression:
             out[name] = {"rmse": rmse(t, o), "r2": r2(t, o)}
-        else:  # labels ±1, tanh output: the class is sign(o); accuracy reads 0/1 at 0.5
-            predicted, actual = (o >= 0).ravel(), (t > 0).ravel()
-            confusion = np.zeros((2, 2), dtype=int)  # rows: true −1, +1; columns: predicted
-            np.add.at(confusion, (actual.astype(int), predicted.astype(int)), 1)
-            out[name] = {"accuracy": accuracy(actual[:, None] * 1.0, predicted[:, None] * 1.0),
-                         "confusion": confusion.tolist()}
+        else:
+            out[name] = class_figures(pg, points, o)
     return out
+
+
+def class_figures(pg, points: np.ndarray, o: np.ndarray) -> dict[str, Any]:
+    """Accuracy and the confusion matrix (rows: true class, columns: predicted) of
+    outputs o. Labels ±1 with a tanh output: the class is sign(o), so accuracy reads
+    o ≥ 0 against t > 0 as 0/1 at 0.5; k softmax outputs: argmax against the one-hot t."""
+    if pg.n_classes:
+        t = pg.targets(points)
+        actual, predicted = np.argmax(t, axis=1), np.argmax(o, axis=1)
+        score = accuracy(t, o)
+    else:
+        predicted, actual = (o >= 0).ravel().astype(int), (points[:, 2] > 0).astype(int)
+        score = accuracy(actual[:, None] * 1.0, predicted[:, None] * 1.0)
+    k = pg.n_classes or 2
+    confusion = np.zeros((k, k), dtype=int)
+    np.add.at(confusion, (actual, predicted), 1)
+    return {"accuracy": score, "confusion": confusion.tolist()}
 
 
 def layer_stats(a: np.ndarray, delta: np.ndarray) -> dict[str, float | None]:
@@ -160,19 +191,23 @@ def neuron(pg, k: int, j: int) -> dict[str, Any]:
     """Neuron j of layer k: z, a and δ for the examples of the next update (the first
     B training points), and a and δ's mean, std and share of zeros over the training
     set, for the neuron and for every layer (``layers``), from the engine's own passes
-    (``Network.forward``, ``Network.backward`` with Playground's error E = ½ (o − t)²)
-    on a copy of the network."""
+    (``Network.forward``, ``Network.backward`` with the experiment's error: ½ (o − t)²
+    as Playground's, or the cross-entropy of k classes) on a copy of the network.
+    δ is each example's own ∂E/∂z (a mean loss's 1/n taken back out)."""
     B = min(int(pg.state.batchSize), len(pg.train))
     network = copy.deepcopy(pg.network)
     values = {}
+    per_layer: list[dict[str, float | None]] = []
     for name, points in (("all", pg.train), ("batch", pg.train[:B])):
+        scale = 1 if pg.error.sums_over_rows else len(points)
         with np.errstate(all="ignore"):
             network.forward(pg.inputs(points))
-            network.backward(points[:, 2:3], HalfSSE())  # E = ½ Σ (o − t)², Playground's
+            network.backward(pg.targets(points), pg.error)
         if name == "all":
-            per_layer = [layer_stats(layer.a, layer.delta) for layer in network.layers]
+            per_layer = [layer_stats(layer.a, layer.delta * scale) for layer in network.layers]
         layer = network.layers[k - 1]
-        values[name] = (layer.z[:, j].copy(), layer.a[:, j].copy(), layer.delta[:, j].copy())
+        values[name] = (layer.z[:, j].copy(), layer.a[:, j].copy(),
+                        layer.delta[:, j] * scale)
     z, a, delta = values["batch"]
     _, a_all, d_all = values["all"]
     rows = [{"row": r, "x1": float(p[0]), "x2": float(p[1]), "t": float(p[2]),
@@ -190,7 +225,8 @@ def step_view(pg) -> str:
     """The existing trace report (tutorial names, every intermediate array) of one
     gradient step on the next update's examples, the first B training points:
     ``network.trace`` with ½ Σ (o − t)² at learning rate η/B, which is Playground's
-    step w ← w − η·(1/B)·Σ δ·a_prev without the regularisation term. The page's
+    step w ← w − η·(1/B)·Σ δ·a_prev without the regularisation term (with k classes:
+    the categorical cross-entropy, a mean over the B rows already, at η). The page's
     network is not changed (a copy is traced)."""
     from glassnet.glassbox.report import render_html
 
@@ -198,9 +234,16 @@ def step_view(pg) -> str:
     points = pg.train[:B]
     network = copy.deepcopy(pg.network)
     with np.errstate(all="ignore"):
-        step = network.trace(pg.inputs(points), points[:, 2:3], loss="half_sse",
-                             lr=pg.state.learningRate / B)
+        step = network.trace(pg.inputs(points), pg.targets(points), loss=pg.error.name,
+                             lr=step_rate(pg))
     return render_html(step, net=network)
+
+
+def step_rate(pg) -> float:
+    """The learning rate of a full-batch step on B rows that is Playground's update:
+    η/B for its sum error ½ Σ (o − t)², η for a mean loss (the cross-entropy)."""
+    B = min(int(pg.state.batchSize), len(pg.train))
+    return pg.state.learningRate / B if pg.error.sums_over_rows else pg.state.learningRate
 
 
 _GRIDS: dict[tuple[float, float], np.ndarray] = {}

@@ -116,19 +116,21 @@ class Server:
 
 
 def serve(source="", y=None, *, url: str = "", feature_names=None, target_name: str = "y",
-          axes: tuple[int, int] = (0, 1), host: str = LOOPBACK, port: int = 0,
+          axes: tuple[int, int] = (0, 1), task: str | None = None, host: str = LOOPBACK,
+          port: int = 0,
           open_browser: bool = True, allow_remote: bool = False,
           session: Session | None = None) -> None:
     """Serve the playground until Ctrl-C; prints the address and opens it in the browser.
 
     ``serve(url)``: what TensorFlow Playground builds from a link (or its hash).
     ``serve(X, y)``: your own table (see :func:`.table.from_table`), with Playground's
-    settings from ``url``, the heatmaps over columns ``axes`` of X.
+    settings from ``url``, the heatmaps over columns ``axes`` of X; two classes, k
+    classes (a softmax output) or numbers, as ``task`` says or y shows.
     """
     if session is None and y is not None:
         from glassnet.glassbox.playground.table import from_table
 
-        session = Session(from_table(source, y, feature_names, target_name, url, axes))
+        session = Session(from_table(source, y, feature_names, target_name, url, axes, task))
     elif session is None:
         session = Session.from_url(source or url)
     server = Server(session, host, port, allow_remote)
@@ -158,13 +160,13 @@ def main(args) -> None:
             f"pip install 'glassnet[playground]'."
         ) from exc
     check_host(args.host, args.allow_remote)
-    table = getattr(args, "table", None)  # (X, y, feature names, target name), from a CSV
+    table = getattr(args, "table", None)  # (X, y, feature names, target name, task), a CSV's
     if table is not None:
-        X, y, names, target = table
+        X, y, names, target, task = table
         axes = tuple(names.index(a) for a in args.axes) if args.axes else (0, 1)
         serve(X, y, url=args.settings or "", feature_names=names, target_name=target,
-              axes=axes, host=args.host, port=args.port, open_browser=not args.no_browser,
-              allow_remote=args.allow_remote)
+              axes=axes, task=task, host=args.host, port=args.port,
+              open_browser=not args.no_browser, allow_remote=args.allow_remote)
         return
     serve(args.url, host=args.host, port=args.port, open_browser=not args.no_browser,
           allow_remote=args.allow_remote)

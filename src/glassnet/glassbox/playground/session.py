@@ -28,6 +28,7 @@ from typing import Any
 
 import numpy as np
 
+from glassnet.glassbox.palette import CLASS_COLOURS
 from glassnet.glassbox.playground import frames
 from glassnet.glassbox.playground.core import FEATURES, Experiment, from_state, from_url
 from glassnet.glassbox.playground.state import (
@@ -281,7 +282,8 @@ class Session:
             inputs = [{"id": n, "label": n, "active": True} for n in table.names]
             table = {"target": table.target_name, "names": table.names,
                      "axes": [table.names[a] for a in table.axes],
-                     "classes": table.classes}
+                     "classes": table.classes, "k": table.n_classes,
+                     "palette": list(CLASS_COLOURS[: table.n_classes])}
         return {
             "type": "config", "state": self.state()["config"], "hash": serialize(pg.state),
             "inputs": inputs, "table": table,
@@ -304,7 +306,8 @@ class Session:
         discretize = bool(pg.state.discretize)
         pictures = {f"{k}:{j}": v[:, j].reshape(n, n)
                     for k, v in enumerate(values) for j in range(v.shape[1])}
-        output = f"{len(values) - 1}:0"
+        k = pg.n_classes
+        output = "output" if k else f"{len(values) - 1}:0"  # k classes: the class map
         big = self.selected if self.selected in pictures else output
         return {
             "type": "frame", "epoch": pg.epoch, "playing": self.playing,
@@ -312,7 +315,9 @@ class Session:
             "weights": [frames.to_json(layer.W) for layer in pg.network.layers],
             "biases": [frames.to_json(layer.b) for layer in pg.network.layers],
             "dead": [np.argwhere(d).tolist() for d in pg.dead],
-            "heatmap": frames.encode(pictures[big], discretize), "selected": big,
+            "heatmap": None if big == "output" else frames.encode(pictures[big], discretize),
+            "classmap": frames.encode_classes(values[-1], discretize) if big == "output"
+            else None, "selected": big,
             "thumbs": {node: frames.encode(frames.reduce(p), discretize)
                        for node, p in pictures.items()},
             "figures": self.figures(), "learningRate": pg.state.learningRate,

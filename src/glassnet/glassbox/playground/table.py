@@ -5,8 +5,10 @@ of its generated data sets, and trains it with the same
 :func:`~glassnet.glassbox.playground.training.train_epoch`:
 
 - every column of X is an input, in its order; the target is two classes
-  (mapped to Playground's labels −1 and +1, in sorted order) or numbers
-  (regression, a linear output);
+  (mapped to Playground's labels −1 and +1, in sorted order, its tanh output),
+  k ≥ 3 classes (labels 0 … k−1 in sorted order: k softmax outputs trained with
+  the categorical cross-entropy −Σ t log o, t one-hot) or numbers (regression,
+  a linear output);
 - the rows are shuffled with Playground's shuffle from the URL's seed and split
   at ⌊n·percTrainData/100⌋, as its own data are;
 - the heatmaps show two chosen columns (``axes``) over their range, every other
@@ -31,13 +33,18 @@ from glassnet.glassbox.playground import datasets
 from glassnet.glassbox.playground.core import Experiment
 from glassnet.glassbox.playground.seedrandom import SeedRandom
 from glassnet.glassbox.playground.state import check, parse, to_fixed
+from glassnet.losses import CategoricalCrossEntropy, HalfSSE, Loss
+
+TASKS = (None, "classification", "regression")
+MAX_CLASSES = 8  # one colour each (glassnet.glassbox.palette.CLASS_COLOURS)
 
 
-@dataclass
+@dataclass(repr=False)
 class TableExperiment(Experiment):
     """An :class:`~.core.Experiment` on a table: ``names`` of X's columns, ``axes``
     (the two columns of the heatmap), ``center`` (X's column means), ``rows`` (every
-    stored point), ``classes`` (the two class labels, or None for regression)."""
+    stored point), ``classes`` (the class labels in sorted order, or None for
+    regression)."""
 
     names: tuple[str, ...] = ()
     axes: tuple[int, int] = (0, 1)
@@ -50,6 +57,22 @@ class TableExperiment(Experiment):
     @property
     def feature_ids(self) -> list[str]:
         return list(self.names)
+
+    @property
+    def n_classes(self) -> int:
+        """k for k ≥ 3 classes (a softmax output), else 0 (Playground's one output)."""
+        return len(self.classes) if self.classes is not None and len(self.classes) > 2 else 0
+
+    @property
+    def error(self) -> Loss:
+        """½ (o − t)² (Playground's), or the categorical cross-entropy for k classes."""
+        return CategoricalCrossEntropy() if self.n_classes else HalfSSE()
+
+    def targets(self, points: np.ndarray) -> np.ndarray:
+        """The label column (m, 1), or for k classes its one-hot rows (m, k)."""
+        if not self.n_classes:
+            return points[:, 2:3]
+        return np.eye(self.n_classes)[points[:, 2].astype(np.int64)]
 
     def inputs(self, points) -> np.ndarray:
         """X's columns for stored points (x_a, x_b, label, others…), or for heatmap
@@ -78,29 +101,42 @@ def split(rows: np.ndarray, seed: str, perc_train: float):
     return shuffled[:cut].copy(), shuffled[cut:].copy(), rng
 
 
-def labels(y) -> tuple[np.ndarray, tuple | None]:
-    """Two classes → −1, +1 (sorted); numbers with more than two values → themselves."""
+def labels(y, task: str | None = None) -> tuple[np.ndarray, tuple | None]:
+    """The stored label of each row and the classes (sorted), or None for numbers.
+
+    Two classes → −1, +1 (Playground's labels); k ≥ 3 classes → 0 … k−1; numbers →
+    themselves. ``task=None`` reads numbers with more than two values as regression
+    and anything else (text, booleans, two values) as classes; give
+    ``task="classification"`` for numbered classes (0, 1, 2 …).
+    """
+    if task not in TASKS:
+        raise ValueError(f"task must be 'classification', 'regression' or None (decide from "
+                         f"y), not {task!r}.")
     y = np.asarray(y).reshape(-1)
-    values = np.unique(y)
-    numeric = np.issubdtype(y.dtype, np.number)
+    values, index = np.unique(y, return_inverse=True)
+    numeric = np.issubdtype(y.dtype, np.number) and y.dtype != np.bool_
+    if task == "regression" or (task is None and numeric and len(values) > 2):
+        if not numeric:
+            raise ValueError(f"A regression target must be numbers, but y holds "
+                             f"{y.dtype} values such as {values[0]!r}; give numbers, or "
+                             f"task='classification'.")
+        return y.astype(np.float64), None
+    if len(values) < 2 or len(values) > MAX_CLASSES:
+        raise ValueError(f"The target has {len(values)} classes; the playground trains 2 to "
+                         f"{MAX_CLASSES} (give task='regression' for numbers).")
+    classes = tuple(v.item() for v in values)
     if len(values) == 2:
-        return np.where(y == values[1], 1.0, -1.0), tuple(v.item() for v in values)
-    if not numeric:
-        raise ValueError(
-            f"The target has {len(values)} classes; the playground's output is one tanh "
-            f"unit with labels −1 and +1, as TensorFlow Playground's: give a target with "
-            f"two classes, or numbers for regression."
-        )
-    return y.astype(np.float64), None
+        return np.where(index == 1, 1.0, -1.0), classes
+    return index.astype(np.float64), classes
 
 
 def from_table(X, y, feature_names=None, target_name: str = "y", url: str = "",
-               axes: tuple[int, int] = (0, 1)) -> TableExperiment:
+               axes: tuple[int, int] = (0, 1), task: str | None = None) -> TableExperiment:
     """A Playground experiment on the rows of X (n, d ≥ 2) and their targets y.
 
     ``url`` supplies Playground's settings (``networkShape``, ``activation``,
     ``learningRate``, ``batchSize``, ``percTrainData``, ``seed`` …); its data set
-    and inputs are replaced by the table's.
+    and inputs are replaced by the table's. ``task``: see :func:`labels`.
     """
     X = np.asarray(X, dtype=np.float64)
     if X.ndim != 2 or X.shape[1] < 2 or X.shape[0] < 2 or not np.isfinite(X).all():
@@ -113,7 +149,7 @@ def from_table(X, y, feature_names=None, target_name: str = "y", url: str = "",
             0 <= a < X.shape[1] for a in axes):
         raise ValueError(f"Give one name per column of X ({X.shape[1]}) and two different "
                          f"column indices as axes, not {len(names)} names and axes={axes}.")
-    t, classes = labels(y)
+    t, classes = labels(y, task)
     if len(t) != len(X):
         raise ValueError(f"y has {len(t)} values but X has {len(X)} rows; give one per row.")
     state = parse(url)

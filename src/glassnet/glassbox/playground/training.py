@@ -32,13 +32,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from glassnet.glassbox.playground.state import check
-from glassnet.losses import HalfSSE
 
 if TYPE_CHECKING:
     from glassnet.glassbox.playground.core import Experiment
-
-#: Playground's error function: E = ½ (o − t)², dE/do = o − t
-ERROR = HalfSSE()
 
 #: R′(w) of Playground's regularisations (nn.ts ``RegularizationFunction``)
 REGULARIZATION_DERIVATIVES = {
@@ -49,14 +45,31 @@ REGULARIZATION_DERIVATIVES = {
 
 
 def loss(pg: Experiment, points: np.ndarray) -> float:
-    """Playground's ``getLoss``: ½·mean (o − t)² over ``points``, from a fresh forward pass
-    (NaN for no points, as Playground's 0/0)."""
+    """Playground's ``getLoss``: the mean error per example over ``points``, from a fresh
+    forward pass: ½·mean (o − t)² (Playground's), or the categorical cross-entropy
+    −(1/n) Σ t log o of a softmax output; NaN for no points, as Playground's 0/0."""
     if len(points) == 0:
         return math.nan
+    error = pg.error
     with np.errstate(all="ignore"):  # JavaScript: a diverged network's loss is NaN, silently
         output = pg.network.forward(pg.inputs(points))
-        half_sse, _ = ERROR.value_and_gradient(points[:, 2:3], output)
-    return half_sse / len(points)
+        value = error.value(pg.targets(points), output, pg.network.layers[-1].z)
+    return value / len(points) if error.sums_over_rows else value
+
+
+def output_delta(pg: Experiment, t: np.ndarray, z: np.ndarray, o: np.ndarray) -> np.ndarray:
+    """δ = ∂E/∂z at the output for each example on its own (E summed over the examples):
+    (o − t) f′(z) for Playground's ½ (o − t)², by the output's activation; the fused
+    δ = o − t of softmax with cross-entropy, the engine's ``fused_delta`` times the n it
+    divides by (a mean loss's gradient carries 1/n; one example's does not)."""
+    error = pg.error
+    activation = pg.network.layers[-1].activation
+    if activation.name == error.fused_activation:
+        return error.fused_delta(t, o) * error.fused_count(t)
+    _, grad = error.value_and_gradient(t, o)
+    if not error.sums_over_rows:
+        grad = grad * len(t)
+    return activation.backward(grad, z, o)
 
 
 def forward_in_order(pg: Experiment, X: np.ndarray) -> list[tuple[np.ndarray, ...]]:
@@ -83,10 +96,11 @@ def accumulate(pg: Experiment, X: np.ndarray, t: np.ndarray) -> None:
     its examples one after the other (a running sum, not a pairwise one), dead
     links excepted; dE/da_prev[i] = Σ_j w_ij δ_j summed over j in order."""
     passes = forward_in_order(pg, X)
-    _, grad = ERROR.value_and_gradient(t, passes[-1][2])  # dE/do = o − t
-    for k in range(len(passes) - 1, -1, -1):
+    last = len(passes) - 1
+    grad = np.empty(0)
+    for k in range(last, -1, -1):
         layer, (a_prev, z, a) = pg.network.layers[k], passes[k]
-        delta = layer.activation.backward(grad, z, a)
+        delta = output_delta(pg, t, z, a) if k == last else layer.activation.backward(grad, z, a)
         terms = a_prev[:, :, None] * delta[:, None, :]  # δ_j · a_prev_i, example by example
         summed = np.concatenate([pg.acc_W[k][None], terms]).cumsum(axis=0)[-1]
         pg.acc_W[k] = np.where(pg.dead[k], pg.acc_W[k], summed)
@@ -147,7 +161,7 @@ def train_epoch(pg: Experiment) -> tuple[float, float]:
     check(pg.state)
     B = int(pg.state.batchSize)
     X = pg.inputs(pg.train)
-    t = pg.train[:, 2:3]
+    t = pg.targets(pg.train)
     last_full = len(X) - len(X) % B
     with np.errstate(all="ignore"):
         for start in range(0, len(X), B):

@@ -45,8 +45,27 @@ const Draw = (() => {
     ctx.putImageData(image, 0, 0);
   }
 
-  // Data points [x1, x2, label] on a canvas showing `domain` on both axes.
-  function points(canvas, sets, domain) {
+  // A class map (two bytes a point, row 0 at the top: the class c and its strength s,
+  // both computed by the engine): class c's colour, paled towards white as s falls.
+  function classmap(canvas, b64, palette) {
+    const q = bytes(b64);
+    const n = Math.round(Math.sqrt(q.length / 2));
+    if (canvas.width !== n) { canvas.width = n; canvas.height = n; }
+    const ctx = canvas.getContext("2d");
+    const image = ctx.createImageData(n, n);
+    const rgbs = palette.map(hexRgb);
+    for (let p = 0; p < n * n; p++) {
+      const c = rgbs[q[2 * p] % rgbs.length], s = q[2 * p + 1] / 255;
+      for (let k = 0; k < 3; k++) image.data[4 * p + k] = Math.round(255 - (255 - c[k]) * s);
+      image.data[4 * p + 3] = 255;
+    }
+    ctx.putImageData(image, 0, 0);
+  }
+  function hexRgb(hex) { return [1, 3, 5].map((k) => parseInt(hex.slice(k, k + 2), 16)); }
+
+  // Data points [x1, x2, label] on a canvas showing `domain` on both axes; with a
+  // palette, the label is a class index and the point takes its colour.
+  function points(canvas, sets, domain, palette = null) {
     const ctx = canvas.getContext("2d");
     const w = canvas.width, h = canvas.height, [lo, hi] = domain;
     ctx.clearRect(0, 0, w, h);
@@ -56,7 +75,8 @@ const Draw = (() => {
         if (x < lo || x > hi || y < lo || y > hi) continue;
         ctx.beginPath();
         ctx.arc((x - lo) / (hi - lo) * w, (hi - y) / (hi - lo) * h, 3, 0, 2 * Math.PI);
-        const c = SHADES[Math.min(NUM_SHADES, Math.floor((Math.max(-1, Math.min(1, label)) + 1) / 2 * (NUM_SHADES + 1)))];
+        const c = palette ? hexRgb(palette[label % palette.length])
+          : SHADES[Math.min(NUM_SHADES, Math.floor((Math.max(-1, Math.min(1, label)) + 1) / 2 * (NUM_SHADES + 1)))];
         ctx.fillStyle = `rgb(${c[0]},${c[1]},${c[2]})`;
         ctx.fill();
         ctx.stroke();
@@ -100,5 +120,5 @@ const Draw = (() => {
   // Playground's link width: |w| in [0, 5] onto [1, 10] pixels, clamped.
   function linkWidth(w) { return w === null ? 1 : Math.min(10, 1 + Math.abs(w) * 9 / 5); }
 
-  return {rgb, css, heatmap, points, lossChart, el, linkWidth, bytes};
+  return {rgb, css, heatmap, classmap, points, lossChart, el, linkWidth, bytes};
 })();

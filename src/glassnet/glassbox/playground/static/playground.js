@@ -95,8 +95,9 @@
     $("#table-info").hidden = !c.table;
     if (c.table) {
       const t = c.table;
-      $("#table-info").textContent = `Your table: ${t.names.length} features, target ${t.target}` +
-        (t.classes ? ` (${t.classes[0]} → −1, ${t.classes[1]} → +1)` : " (numbers)") +
+      const kinds = !t.classes ? " (numbers)" : t.k ? ` (${t.k} classes: ${t.classes.join(", ")}; a softmax output, categorical cross-entropy)`
+        : ` (${t.classes[0]} → −1, ${t.classes[1]} → +1)`;
+      $("#table-info").textContent = `Your table: ${t.names.length} features, target ${t.target}` + kinds +
         `. The heatmaps show ${t.axes[0]} (across) and ${t.axes[1]} (up), every other feature at its mean.`;
     }
     for (const canvas of document.querySelectorAll(".data-thumbnail")) {
@@ -108,11 +109,17 @@
     $("#num-layers").textContent = hidden;
     $("#layers-label").textContent = hidden === 1 ? "hidden layer" : "hidden layers";
     $("#warnings").replaceChildren(...c.warnings.map((w) => Object.assign(document.createElement("p"), {textContent: w})));
+    $("#legend").replaceChildren(...(palette() || []).map((colour, k) => {
+      const item = Object.assign(document.createElement("span"), {className: "class", textContent: c.table.classes[k]});
+      item.style.setProperty("--colour", colour);
+      return item;
+    }));
     history = [];
     buildNetwork(c);
     drawPoints();
     if (inspecting) inspect(inspecting);
   }
+  function palette() { return cfg && cfg.table && cfg.table.k ? cfg.table.palette : null; }
   function history_replace(hash) { window.history.replaceState(null, "", "#" + hash); }
   function ensureOption(select, value) {
     if (![...select.options].some((o) => o.value === String(value))) select.add(new Option(String(value), String(value)));
@@ -122,7 +129,7 @@
   // -- the network diagram ---------------------------------------------------------
   function nodeName(k, j) {
     if (k === 0) return cfg.inputs.filter((f) => f.active)[j].label.replace("X_1", "x₁").replace("X_2", "x₂").replace("^2", "²");
-    if (k === cfg.shape.length - 1) return "ŷ (output)";
+    if (k === cfg.shape.length - 1) return palette() ? `ŷ${j + 1} (P(${cfg.table.classes[j]}))` : "ŷ (output)";
     return `h${k},${j + 1}`;
   }
 
@@ -260,10 +267,12 @@
       if (node) node.div.querySelector(".bias").style.backgroundColor = Draw.css(v);
     }));
     for (const [id, b64] of Object.entries(f.thumbs)) if (nodes[id]) Draw.heatmap(nodes[id].canvas, b64, 255);
-    Draw.heatmap($("#heatmap-canvas"), f.heatmap);
+    if (f.classmap) Draw.classmap($("#heatmap-canvas"), f.classmap, palette());
+    else Draw.heatmap($("#heatmap-canvas"), f.heatmap);
     const out = `${cfg.shape.length - 1}:0`;
     const over = cfg.table ? `(${cfg.table.axes.join(", ")})` : "(x₁, x₂)";
-    $("#heatmap-label").textContent = (f.selected === out ? "The output ŷ" : `Node ${labelOf(f.selected)}`) + " over " + over;
+    $("#heatmap-label").textContent = (f.selected === "output" ? "The class (argmax ŷ; paler: less sure)"
+      : f.selected === out ? "The output ŷ" : `Node ${labelOf(f.selected)}`) + " over " + over;
     Draw.lossChart($("#linechart"), history);
     drawFigures(f.figures);
     page.redraws++;
@@ -275,7 +284,7 @@
   function drawPoints() {
     const sets = [[cfg.train, "white"]];
     if (cfg.state.showTestData) sets.push([cfg.test, "black"]);
-    Draw.points($("#points-canvas"), sets, cfg.domain);
+    Draw.points($("#points-canvas"), sets, cfg.domain, palette());
   }
 
   function drawFigures(figures) {
@@ -285,7 +294,10 @@
       const fig = figures[name];
       if (fig === undefined) continue;
       if (fig === null) { rows.push(`${name}: diverged (NaN)`); continue; }
-      if ("accuracy" in fig) {
+      if ("accuracy" in fig && palette()) {
+        const matrix = fig.confusion.map((row) => row.join(" ")).join("; ");
+        rows.push(`${name} accuracy ${(100 * fig.accuracy).toFixed(1)} % — confusion (rows: true ${cfg.table.classes.join(", ")}; columns: predicted): [${matrix}]`);
+      } else if ("accuracy" in fig) {
         const [[tn, fp], [fn, tp]] = fig.confusion;
         rows.push(`${name} accuracy ${(100 * fig.accuracy).toFixed(1)} % — confusion (rows: true −1, +1; columns: predicted): [${tn} ${fp}; ${fn} ${tp}]`);
       } else {
