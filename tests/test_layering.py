@@ -40,6 +40,8 @@ PACKAGE_DIR = ROOT / "src" / "glassnet"
 ALLOWED_FACADES: dict[tuple[str, str, str], str] = {
     ("glassnet.network", "Network.save", "glassnet.tools.saving"): "net.save(p) is gn.save(net, p)",
     ("glassnet.network", "Network.trace", "glassnet.glassbox.trace"): "the glass box's door",
+    ("glassnet.network", "Network.export_script", "glassnet.tools.export"):
+        "net.export_script(p) is glassnet export (the playground's script download)",
     ("glassnet.network", "Network.diagnose", "glassnet.glassbox.doctor"): "gn.doctor(net)",
     ("glassnet.network", "Network._repr_html_", "glassnet.glassbox.display"): "Jupyter display",
     ("glassnet.network", "Network._live_plot", "glassnet.glassbox.live"): "fit(verbose='plot')",

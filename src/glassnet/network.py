@@ -440,6 +440,13 @@ class Network(Parameters):
 
         save(self, path)
 
+    def export_script(self, path: str | os.PathLike, **options: Any) -> str:
+        """Write a standalone NumPy-only ``predict.py`` for this network (what ``glassnet
+        export`` writes); see :func:`glassnet.tools.export.export_script`."""
+        from glassnet.tools.export import export_script
+
+        return export_script(self, path, **options)
+
     def predict(self, X: Any) -> np.ndarray:
         """Outputs for X: (n_samples, n_outputs), or the last layer's shape for N-D
         layers ((N, F, H′, W′), (N, T, H)), computed in bounded memory."""

@@ -221,31 +221,6 @@ def neuron(pg, k: int, j: int) -> dict[str, Any]:
                 "delta_std": finite(d_all.std())}}
 
 
-def step_view(pg) -> str:
-    """The existing trace report (tutorial names, every intermediate array) of one
-    gradient step on the next update's examples, the first B training points:
-    ``network.trace`` with ½ Σ (o − t)² at learning rate η/B, which is Playground's
-    step w ← w − η·(1/B)·Σ δ·a_prev without the regularisation term (with k classes:
-    the categorical cross-entropy, a mean over the B rows already, at η). The page's
-    network is not changed (a copy is traced)."""
-    from glassnet.glassbox.report import render_html
-
-    B = min(int(pg.state.batchSize), len(pg.train))
-    points = pg.train[:B]
-    network = copy.deepcopy(pg.network)
-    with np.errstate(all="ignore"):
-        step = network.trace(pg.inputs(points), pg.targets(points), loss=pg.error.name,
-                             lr=step_rate(pg))
-    return render_html(step, net=network)
-
-
-def step_rate(pg) -> float:
-    """The learning rate of a full-batch step on B rows that is Playground's update:
-    η/B for its sum error ½ Σ (o − t)², η for a mean loss (the cross-entropy)."""
-    B = min(int(pg.state.batchSize), len(pg.train))
-    return pg.state.learningRate / B if pg.error.sums_over_rows else pg.state.learningRate
-
-
 _GRIDS: dict[tuple[float, float], np.ndarray] = {}
 _THUMBNAILS: dict[str, list] = {}
 

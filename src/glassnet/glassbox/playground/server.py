@@ -8,8 +8,11 @@ Routes:
 - ``GET /api/link?layer=k&i=i&j=j``, ``GET /api/bias?layer=k&j=j``: a weight or a
   bias and its last update, numbers plugged in; ``GET /api/neuron?node=k:j``: a
   neuron's z, a and δ;
-- ``GET /api/export.gnet``: the network as it is now, a glassnet model file;
+- ``GET /api/export.gnet``, ``.py``, ``.xlsx``: the network as it is now, as a glassnet
+  model file, a NumPy-only script, the live spreadsheet of its next step (:mod:`.exports`);
   ``GET /step``: the trace report (every array, the tutorial's names) of the next step;
+- ``GET /api/doctor``: the training doctor's top finding, in one line with its fix
+  (:mod:`.checkup`; the server also asks by itself when training diverges or stalls);
 - ``POST /api/control``: one control (JSON, as :meth:`.Session.control` takes it);
 - ``WS /ws``: the training stream: a ``config`` message when the data or the
   network's shape changes, ``frame`` messages (at most ``FPS`` a second) while
@@ -29,13 +32,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import tempfile
 import time
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 from starlette.applications import Starlette
-from starlette.requests import Request
+from starlette.requests import HTTPConnection, Request
 from starlette.responses import (
     FileResponse,
     HTMLResponse,
@@ -47,12 +50,14 @@ from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from glassnet.glassbox.playground import frames
-from glassnet.glassbox.playground.session import ControlError, Session
+from glassnet.glassbox.playground import checkup, exports
+from glassnet.glassbox.playground.controls import ControlError
+from glassnet.glassbox.playground.session import Session
 
 STATIC = Path(__file__).with_name("static")
 FPS = 20  # frames a second at most, per page
 SLICE = 0.02  # seconds of training between two looks at the event loop
+LOOK = 0.5  # seconds between two looks for trouble (divergence, a stall) while training
 
 
 class Guard:
@@ -122,7 +127,9 @@ class Hub:
         self.frames_sent = 0
 
     async def train(self) -> None:
-        """Run epochs while the session plays, a slice at a time."""
+        """Run epochs while the session plays, a slice at a time; call the doctor
+        (once per network) when training diverges or stalls."""
+        looked = 0.0
         while True:
             if not self.session.playing:
                 self.wake.clear()
@@ -131,7 +138,25 @@ class Hub:
             end = time.perf_counter() + SLICE
             while self.session.playing and time.perf_counter() < end:
                 self.session.epoch()
+            s = self.session
+            if s.checked != s.structure and time.perf_counter() > looked + LOOK:
+                looked = time.perf_counter()
+                reason = checkup.trouble(s.history)
+                if reason is not None:
+                    s.checked = s.structure
+                    self.tasks.append(asyncio.create_task(self.examine(reason)))
             await asyncio.sleep(0)
+
+    async def examine(self, reason: str) -> dict:
+        """The doctor's top finding on a snapshot of the network, found in a worker
+        thread; kept for the page unless the network was rebuilt meanwhile."""
+        s = self.session
+        structure, snap = s.structure, checkup.snapshot(s.pg, reason)
+        found = await asyncio.to_thread(checkup.examine, snap)
+        if s.structure == structure:
+            s.diagnosis = found
+            s.version += 1
+        return found
 
     def control(self, message: dict) -> None:
         self.session.control(message)
@@ -165,98 +190,142 @@ class Hub:
             await asyncio.sleep(tick - loop.time())
 
 
+# -- the routes: each a named handler; the hub is the app's (request.app.state.hub) ------
+def hub_of(connection: HTTPConnection) -> Hub:
+    return connection.app.state.hub
+
+
+async def index(request: Request) -> Response:
+    return FileResponse(STATIC / "index.html", media_type="text/html")
+
+
+async def state(request: Request) -> Response:
+    return JSONResponse(hub_of(request).session.state())
+
+
+def _detail(answer: Callable[[Session, dict[str, int]], dict]) -> Callable:
+    """A GET handler answering with ``answer(session, integer query parameters)``."""
+    async def handler(request: Request) -> Response:
+        try:
+            q = {k: int(v) for k, v in request.query_params.items()}
+            return JSONResponse(answer(hub_of(request).session, q))
+        except (KeyError, ValueError) as exc:
+            return JSONResponse({"error": _sentence(exc)}, status_code=400)
+    return handler
+
+
+link = _detail(lambda s, q: s.link(q["layer"], q["i"], q["j"]))
+bias = _detail(lambda s, q: s.bias(q["layer"], q["j"]))
+
+
+async def neuron(request: Request) -> Response:
+    try:
+        return JSONResponse(hub_of(request).session.neuron(request.query_params.get("node", "")))
+    except ValueError as exc:
+        return JSONResponse({"error": _sentence(exc)}, status_code=400)
+
+
+#: the downloads: suffix → (bytes of the page's experiment, media type)
+DOWNLOADS: dict[str, tuple[Callable[[Any], bytes], str]] = {
+    "gnet": (exports.gnet_bytes, "application/zip"),
+    "py": (exports.script_bytes, "text/x-python; charset=utf-8"),
+    "xlsx": (exports.xlsx_bytes,
+             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+}
+
+
+async def download(request: Request) -> Response:
+    """``GET /api/export.gnet|py|xlsx``: the network as it is now (see :mod:`.exports`)."""
+    suffix = request.url.path.rsplit(".", 1)[-1]
+    make, media = DOWNLOADS[suffix]
+    pg = hub_of(request).session.pg
+    name = f"playground-epoch-{pg.epoch}.{suffix}"
+    return Response(make(pg), media_type=media,
+                    headers={"content-disposition": f'attachment; filename="{name}"'})
+
+
+async def doctor(request: Request) -> Response:
+    """``GET /api/doctor``: the training doctor's top finding on the network as it is now."""
+    try:
+        return JSONResponse(await hub_of(request).examine("asked"))
+    except (TypeError, ValueError) as exc:
+        return JSONResponse({"error": _sentence(exc)}, status_code=400)
+
+
+async def step(request: Request) -> Response:
+    """The trace report of the next step; it is self-contained, with inline script
+    and style, so its own policy allows those and nothing else."""
+    return HTMLResponse(exports.step_view(hub_of(request).session.pg), headers={
+        "content-security-policy": "default-src 'none'; script-src 'unsafe-inline'; "
+        "style-src 'unsafe-inline'; img-src data:; base-uri 'none'; frame-ancestors 'none'"})
+
+
+async def control(request: Request) -> Response:
+    hub = hub_of(request)
+    try:
+        message = await request.json()
+        if not isinstance(message, dict):
+            raise ControlError("A control is a JSON object such as {\"action\": \"play\"}.")
+        hub.control(message)
+    except (ValueError, json.JSONDecodeError) as exc:
+        return JSONResponse({"error": _sentence(exc)}, status_code=400)
+    return JSONResponse(hub.session.state())
+
+
+async def websocket(ws: WebSocket) -> None:
+    hub = hub_of(ws)
+    await ws.accept()
+    hub.pages.add(ws)
+    if ws.query_params.get("hash"):  # the page's own URL hash: a Playground link
+        await _control_or_error(hub, ws, {"action": "hash", "hash": ws.query_params["hash"]})
+    sender = asyncio.create_task(hub.stream(ws))
+    try:
+        while True:
+            message = await ws.receive_json()
+            await _control_or_error(hub, ws, message if isinstance(message, dict) else {})
+    except (WebSocketDisconnect, json.JSONDecodeError, RuntimeError):
+        pass
+    finally:
+        sender.cancel()
+        hub.pages.discard(ws)
+
+
+async def _control_or_error(hub: Hub, ws: WebSocket, message: dict) -> None:
+    try:
+        hub.control(message)
+    except ControlError as exc:
+        await ws.send_text(json.dumps({"type": "error", "message": str(exc)}))
+
+
+@contextlib.asynccontextmanager
+async def lifespan(app: Starlette) -> AsyncIterator[None]:
+    hub = app.state.hub
+    hub.tasks.append(asyncio.create_task(hub.train()))
+    yield
+    for task in hub.tasks:
+        task.cancel()
+
+
+ROUTES = [
+    Route("/", index),
+    Route("/api/state", state),
+    Route("/api/link", link),
+    Route("/api/bias", bias),
+    Route("/api/neuron", neuron),
+    Route("/api/control", control, methods=["POST"]),
+    *(Route(f"/api/export.{suffix}", download) for suffix in DOWNLOADS),
+    Route("/api/doctor", doctor),
+    Route("/step", step),
+    WebSocketRoute("/ws", websocket),
+    Mount("/static", StaticFiles(directory=STATIC), name="static"),
+]
+
+
 def build_app(session: Session, hosts: Iterable[str] | None) -> Starlette:
     """The Starlette app serving ``session``; ``hosts``: the Host headers it answers
     (None: any, for ``--allow-remote``)."""
-    hub = Hub(session)
-
-    @contextlib.asynccontextmanager
-    async def lifespan(app):
-        hub.tasks.append(asyncio.create_task(hub.train()))
-        yield
-        for task in hub.tasks:
-            task.cancel()
-
-    async def index(request: Request) -> Response:
-        return FileResponse(STATIC / "index.html", media_type="text/html")
-
-    async def state(request: Request) -> Response:
-        return JSONResponse(hub.session.state())
-
-    async def detail(request: Request) -> Response:
-        try:
-            if request.url.path.endswith("/neuron"):
-                return JSONResponse(hub.session.neuron(request.query_params.get("node", "")))
-            q = {k: int(v) for k, v in request.query_params.items()}
-            if request.url.path.endswith("/link"):
-                return JSONResponse(hub.session.link(q["layer"], q["i"], q["j"]))
-            return JSONResponse(hub.session.bias(q["layer"], q["j"]))
-        except (KeyError, ValueError) as exc:
-            return JSONResponse({"error": _sentence(exc)}, status_code=400)
-
-    async def export(request: Request) -> Response:
-        """The network as it is now, as a ``.gnet`` file (``Network.save``: JSON + arrays)."""
-        with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / "playground.gnet"
-            hub.session.pg.network.save(path)
-            data = path.read_bytes()
-        name = f"playground-epoch-{hub.session.pg.epoch}.gnet"
-        return Response(data, media_type="application/zip",
-                        headers={"content-disposition": f'attachment; filename="{name}"'})
-
-    async def step(request: Request) -> Response:
-        """The trace report of the next step; it is self-contained, with inline script
-        and style, so its own policy allows those and nothing else."""
-        return HTMLResponse(frames.step_view(hub.session.pg), headers={
-            "content-security-policy": "default-src 'none'; script-src 'unsafe-inline'; "
-            "style-src 'unsafe-inline'; img-src data:; base-uri 'none'; frame-ancestors 'none'"})
-
-    async def control(request: Request) -> Response:
-        try:
-            message = await request.json()
-            if not isinstance(message, dict):
-                raise ControlError("A control is a JSON object such as {\"action\": \"play\"}.")
-            hub.control(message)
-        except (ValueError, json.JSONDecodeError) as exc:
-            return JSONResponse({"error": _sentence(exc)}, status_code=400)
-        return JSONResponse(hub.session.state())
-
-    async def websocket(ws: WebSocket) -> None:
-        await ws.accept()
-        hub.pages.add(ws)
-        if ws.query_params.get("hash"):  # the page's own URL hash: a Playground link
-            try:
-                hub.control({"action": "hash", "hash": ws.query_params["hash"]})
-            except ControlError as exc:
-                await ws.send_text(json.dumps({"type": "error", "message": str(exc)}))
-        sender = asyncio.create_task(hub.stream(ws))
-        try:
-            while True:
-                message = await ws.receive_json()
-                try:
-                    hub.control(message if isinstance(message, dict) else {})
-                except ControlError as exc:
-                    await ws.send_text(json.dumps({"type": "error", "message": str(exc)}))
-        except (WebSocketDisconnect, json.JSONDecodeError, RuntimeError):
-            pass
-        finally:
-            sender.cancel()
-            hub.pages.discard(ws)
-
-    routes = [
-        Route("/", index),
-        Route("/api/state", state),
-        Route("/api/link", detail),
-        Route("/api/bias", detail),
-        Route("/api/neuron", detail),
-        Route("/api/control", control, methods=["POST"]),
-        Route("/api/export.gnet", export),
-        Route("/step", step),
-        WebSocketRoute("/ws", websocket),
-        Mount("/static", StaticFiles(directory=STATIC), name="static"),
-    ]
-    app = Starlette(routes=routes, lifespan=lifespan)
-    app.state.hub = hub
+    app = Starlette(routes=ROUTES, lifespan=lifespan)
+    app.state.hub = Hub(session)
     app.add_middleware(Security)
     app.add_middleware(Guard, hosts=hosts)
     return app

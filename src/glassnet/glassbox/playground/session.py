@@ -23,44 +23,29 @@ Playground's 6-layer × 8-neuron limits are a warning here, not a wall.
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
 
 from glassnet.glassbox.palette import CLASS_COLOURS
 from glassnet.glassbox.playground import frames
-from glassnet.glassbox.playground.core import FEATURES, Experiment, from_state, from_url
-from glassnet.glassbox.playground.state import (
-    ACTIVATIONS,
-    DATASETS,
-    PROBLEMS,
-    REG_DATASETS,
-    REGULARIZATIONS,
-    check,
-    parse,
-    serialize,
+from glassnet.glassbox.playground.controls import (
+    DATA,
+    LEARNING_RATES,
+    LIVE,
+    PLAYGROUND_MAX_LAYERS,
+    PLAYGROUND_MAX_NEURONS,
+    REGULARIZATION_RATES,
+    VIEW,
+    ControlError,
+    checked_value,
+    integer,
+    number,
 )
+from glassnet.glassbox.playground.core import FEATURES, Experiment, from_state, from_url
+from glassnet.glassbox.playground.state import ACTIVATIONS, REGULARIZATIONS, check, parse, serialize
 from glassnet.glassbox.playground.table import TableExperiment
 from glassnet.glassbox.playground.training import train_epoch
-
-#: Playground's menus (index.html)
-LEARNING_RATES = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10)
-REGULARIZATION_RATES = (0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10)
-PLAYGROUND_MAX_LAYERS, PLAYGROUND_MAX_NEURONS = 6, 8
-
-LIVE = {"learningRate"}  # takes effect at the next epoch
-VIEW = {"showTestData", "discretize"}  # only the picture changes
-RESET = {"activation", "regularization", "regularizationRate", "batchSize", "initZero"}
-DATA = {"dataset", "regDataset", "noise", "percTrainData", "problem"}
-CHOICES = {"activation": ACTIVATIONS, "regularization": REGULARIZATIONS,
-           "dataset": DATASETS, "regDataset": REG_DATASETS, "problem": PROBLEMS}
-RANGES = {"learningRate": (0, math.inf), "regularizationRate": (0, math.inf),
-          "batchSize": (1, math.inf), "noise": (0, 80), "percTrainData": (1, 99)}
-
-
-class ControlError(ValueError):
-    """A control the session cannot apply; the message says why."""
 
 
 class Session:
@@ -73,6 +58,8 @@ class Session:
         self.version = 0  # bumps on every change a page must redraw
         self.structure = 0  # bumps when the data or the network's shape changes
         self._hyper: tuple[float, float, str] | None = None  # η, λ, R of the last update
+        self.diagnosis: dict[str, Any] | None = None  # the doctor's last word (.checkup)
+        self.checked = -1  # the structure the doctor last looked at by itself
         self._restart()
 
     @classmethod
@@ -95,6 +82,7 @@ class Session:
         self.history = [(self.pg.epoch, self.pg.loss_train, self.pg.loss_test)]
         self.selected = None if self.selected not in self.node_ids() else self.selected
         self._hyper = None
+        self.diagnosis = None
         self.version += 1
         self.structure += 1
 
@@ -165,7 +153,7 @@ class Session:
 
     def _on_set(self, message) -> None:
         name, value = message.get("name"), message.get("value")
-        value = _checked_value(name, value)
+        value = checked_value(name, value)
         if name in LIVE or name in VIEW:
             setattr(self.pg.state, name, value)
             return
@@ -183,7 +171,7 @@ class Session:
         self._rebuild(lambda state: setattr(state, feature, not getattr(state, feature)))
 
     def _on_layers(self, message) -> None:
-        delta = _integer(message.get("delta"), "delta")
+        delta = integer(message.get("delta"), "delta")
         shape = list(self.pg.state.networkShape)
         if delta > 0:
             shape.append(2)  # Playground adds a layer of 2 neurons
@@ -192,29 +180,29 @@ class Session:
         self._rebuild(lambda state: setattr(state, "networkShape", shape))
 
     def _on_neurons(self, message) -> None:
-        k = _integer(message.get("layer"), "layer")
+        k = integer(message.get("layer"), "layer")
         shape = list(self.pg.state.networkShape)
         if not 0 <= k < len(shape):
             raise ControlError(f"Hidden layer {k} does not exist; there are {len(shape)}.")
-        shape[k] = max(1, shape[k] + (1 if _integer(message.get("delta"), "delta") > 0 else -1))
+        shape[k] = max(1, shape[k] + (1 if integer(message.get("delta"), "delta") > 0 else -1))
         self._rebuild(lambda state: setattr(state, "networkShape", shape))
 
     def _on_weight(self, message) -> None:
         layer = self._layer(message)
-        i, j = _integer(message.get("i"), "i"), _integer(message.get("j"), "j")
+        i, j = integer(message.get("i"), "i"), integer(message.get("j"), "j")
         if not (0 <= i < layer.W.shape[0] and 0 <= j < layer.W.shape[1]):
             raise ControlError(f"Weight ({i}, {j}) is outside this layer's {layer.W.shape}.")
-        layer.W[i, j] = _number(message.get("value"), "weight")
+        layer.W[i, j] = number(message.get("value"), "weight")
 
     def _on_bias(self, message) -> None:
         layer = self._layer(message)
-        j = _integer(message.get("j"), "j")
+        j = integer(message.get("j"), "j")
         if not 0 <= j < layer.b.shape[0]:
             raise ControlError(f"Bias {j} is outside this layer's {layer.b.shape[0]} nodes.")
-        layer.b[j] = _number(message.get("value"), "bias")
+        layer.b[j] = number(message.get("value"), "bias")
 
     def _layer(self, message):
-        k = _integer(message.get("layer"), "layer")
+        k = integer(message.get("layer"), "layer")
         layers = self.pg.network.layers
         if not 0 <= k < len(layers):
             raise ControlError(f"Layer {k} does not exist; the network has {len(layers)}.")
@@ -322,6 +310,7 @@ class Session:
                        for node, p in pictures.items()},
             "figures": self.figures(), "learningRate": pg.state.learningRate,
             "showTestData": pg.state.showTestData, "hash": serialize(pg.state),
+            "doctor": self.diagnosis,
         }
 
     def history_since(self, start: int) -> list[list[float | None]]:
@@ -365,36 +354,3 @@ class Session:
             out["update"] = frames.bias_update(self.pg.last_update[k], j, self._hyper[0],
                                                layer.b[j])
         return out
-
-
-def _integer(value, what: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ControlError(f"{what} must be a whole number, but it is {value!r}.")
-    return value
-
-
-def _number(value, what: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise ControlError(f"The {what} must be a finite number, but it is {value!r}.")
-    return float(value)
-
-
-def _checked_value(name, value):
-    """A control's value, checked against Playground's menus and ranges."""
-    if name in CHOICES:
-        if value not in CHOICES[name]:
-            raise ControlError(f"{name} must be one of {', '.join(CHOICES[name])}, not {value!r}.")
-        return value
-    if name in VIEW or name == "initZero":
-        if not isinstance(value, bool):
-            raise ControlError(f"{name} must be true or false, not {value!r}.")
-        return value
-    if name in RANGES:
-        low, high = RANGES[name]
-        x = _number(value, name)
-        if not low <= x <= high or (name == "batchSize" and not x.is_integer()):
-            raise ControlError(f"{name} must be a number from {low} to {high}"
-                               f"{' (whole)' if name == 'batchSize' else ''}, not {value!r}.")
-        return int(x) if x.is_integer() else x
-    raise ControlError(f"{name!r} is not a control; expected one of "
-                       f"{', '.join(sorted(LIVE | VIEW | RESET | DATA))}.")

@@ -64,6 +64,7 @@
     $("#inspector-close").onclick = () => { inspecting = null; $("#inspector").hidden = true; };
     window.addEventListener("hashchange", () => send({action: "hash", hash: location.hash.slice(1)}));
     $("#linechart").onmousemove = chartHover;
+    $("#doctor-button").onclick = askDoctor;
   }
 
   function onConfig(c) {
@@ -275,6 +276,7 @@
       : f.selected === out ? "The output ŷ" : `Node ${labelOf(f.selected)}`) + " over " + over;
     Draw.lossChart($("#linechart"), history);
     drawFigures(f.figures);
+    showDoctor(f.doctor);
     page.redraws++;
     const now = performance.now();
     if (inspecting && f.playing && now - lastInspect > 400) inspect(inspecting);
@@ -306,6 +308,27 @@
     }
     const text = rows.join("\n");
     if (box.textContent !== text) box.textContent = text;
+  }
+
+  // -- the training doctor (glassnet.glassbox.doctor, run by the server) --------------
+  async function askDoctor() {
+    $("#doctor-line").textContent = "The doctor is looking…";
+    const response = await fetch("/api/doctor");
+    const data = await response.json();
+    if (!response.ok) { showError(data.error); return; }
+    showDoctor(data);
+  }
+  function showDoctor(found) {
+    const box = $("#doctor-line");
+    if (!found) { if (!box.textContent.startsWith("The doctor is")) box.textContent = ""; return; }
+    const why = {diverged: "training diverged", stalled: "training stalled", asked: "asked"}[found.reason];
+    const text = found.line ? `Training doctor (epoch ${found.epoch}, ${why}): ${found.line}`
+      : `Training doctor (epoch ${found.epoch}): nothing wrong found.`;
+    if (box.textContent !== text) {
+      box.textContent = text;
+      box.dataset.code = found.code || "";
+      box.className = found.line ? "finding " + found.severity : "hint";
+    }
   }
 
   function chartHover(event) {
