@@ -45,9 +45,7 @@ KNOWN_LONG_MODULES: set[str] = {
     "src/glassnet/conv.py",
     "src/glassnet/network.py",
 }
-KNOWN_LONG_FUNCTIONS: set[str] = {
-    "src/glassnet/glassbox/playground/server.py: build_app",
-}
+KNOWN_LONG_FUNCTIONS: set[str] = set()
 
 NOT_CODE = {
     tokenize.COMMENT,

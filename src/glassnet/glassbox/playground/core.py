@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from glassnet.glassbox.playground import datasets
+from glassnet.glassbox.playground.dense import dense_layers
 from glassnet.glassbox.playground.seedrandom import SeedRandom
 from glassnet.glassbox.playground.state import State, check, parse, to_fixed
 from glassnet.glassbox.playground.training import loss
@@ -89,8 +90,8 @@ class Experiment:
     last_update: list[dict] = field(default_factory=list)
 
     def __repr__(self) -> str:
-        shape = "-".join(str(layer.n_inputs) for layer in self.network.layers)
-        shape += f"-{self.network.layers[-1].n_units}"
+        shape = "-".join(str(layer.n_inputs) for layer in self.layers)
+        shape += f"-{self.layers[-1].n_units}"
         return (
             f"Experiment(seed={self.state.seed!r}, data={self.data_name!r}, network={shape}, "
             f"train={len(self.train)}, test={len(self.test)}, epoch={self.epoch}, "
@@ -110,6 +111,11 @@ class Experiment:
     @property
     def is_regression(self) -> bool:
         return self.state.problem == "regression"
+
+    @property
+    def layers(self) -> list[Dense]:
+        """``network.layers``, each a :class:`~glassnet.layers.Dense`."""
+        return dense_layers(self.network)
 
     @property
     def n_classes(self) -> int:
@@ -143,8 +149,8 @@ class Experiment:
         """Playground's reset button: a new network whose weights continue the stream."""
         self.network, self.dead = build_network(self.state, len(self.feature_ids), self.rng,
                                                 self.n_classes)
-        self.acc_W = [np.zeros_like(layer.W) for layer in self.network.layers]
-        self.acc_b = [np.zeros_like(layer.b) for layer in self.network.layers]
+        self.acc_W = [np.zeros_like(layer.W) for layer in self.layers]
+        self.acc_b = [np.zeros_like(layer.b) for layer in self.layers]
         self.n_acc, self.epoch, self.last_update = 0, 0, []
         self.loss_train = loss(self, self.train)
         self.loss_test = loss(self, self.test)
@@ -162,6 +168,9 @@ def make_data(state: State) -> tuple[np.ndarray, np.ndarray, SeedRandom]:
 
     Returns (train, test, stream), the stream where the weights will start.
     """
+    if state.seed is None:
+        raise ValueError("The state has no seed; give one (seed=0.59454), or build it with "
+                         "from_state, which picks one as Playground does.")
     rng = SeedRandom(state.seed)
     regression = state.problem == "regression"
     n = datasets.N_REGRESS if regression else datasets.N_CLASSIFY
@@ -192,12 +201,12 @@ def build_network(state: State, n_inputs: int, rng: SeedRandom,
         for k, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:]))
     ]
     network = Network(layers, seed=0)
-    for layer in network.layers:
+    for layer in layers:
         draws = rng.random_array(layer.n_inputs * layer.n_units) - 0.5
         W = draws.reshape(layer.n_units, layer.n_inputs).T  # row j of the draws → column j of W
         layer.W = np.zeros_like(W) if state.initZero else W
         layer.b = np.full(layer.n_units, 0.0 if state.initZero else 0.1)
-    return network, [np.zeros(layer.W.shape, dtype=bool) for layer in network.layers]
+    return network, [np.zeros(layer.W.shape, dtype=bool) for layer in layers]
 
 
 def from_state(state: State) -> Experiment:

@@ -35,6 +35,7 @@ from typing import Any
 import numpy as np
 
 from glassnet.glassbox.playground import datasets
+from glassnet.glassbox.playground.dense import dense_layers, last_pass
 from glassnet.glassbox.playground.seedrandom import SeedRandom
 from glassnet.metrics import accuracy, r2, rmse
 
@@ -56,7 +57,7 @@ def node_values(network, features: np.ndarray) -> list[np.ndarray]:
     forward pass. Returns arrays (n_rows, n_nodes of the layer)."""
     values = [features]
     a = features
-    for layer in network.layers:
+    for layer in dense_layers(network):
         a = layer.forward(a).copy()  # a layer keeps only its last pass: copy to keep it
         values.append(a)
     return values
@@ -204,16 +205,16 @@ def neuron(pg, k: int, j: int) -> dict[str, Any]:
             network.forward(pg.inputs(points))
             network.backward(pg.targets(points), pg.error)
         if name == "all":
-            per_layer = [layer_stats(layer.a, layer.delta * scale) for layer in network.layers]
-        layer = network.layers[k - 1]
-        values[name] = (layer.z[:, j].copy(), layer.a[:, j].copy(),
-                        layer.delta[:, j] * scale)
+            per_layer = [layer_stats(a, delta * scale) for _, a, delta in
+                         map(last_pass, dense_layers(network))]
+        z, a, delta = last_pass(dense_layers(network)[k - 1])
+        values[name] = (z[:, j].copy(), a[:, j].copy(), delta[:, j] * scale)
     z, a, delta = values["batch"]
     _, a_all, d_all = values["all"]
     rows = [{"row": r, "x1": float(p[0]), "x2": float(p[1]), "t": float(p[2]),
              "z": finite(z[r]), "a": finite(a[r]),
              "delta": finite(delta[r])} for r, p in enumerate(pg.train[:B])]
-    return {"layer": k, "j": j, "activation": pg.network.layers[k - 1].activation.name,
+    return {"layer": k, "j": j, "activation": pg.layers[k - 1].activation.name,
             "first": 0, "rows": rows, "epoch": pg.epoch, "layers": per_layer, "stats": {
                 "a_mean": finite(a_all.mean()), "a_std": finite(a_all.std()),
                 "a_zero": float(np.mean(a_all == 0)),

@@ -43,6 +43,7 @@ from glassnet.glassbox.playground.controls import (
     number,
 )
 from glassnet.glassbox.playground.core import FEATURES, Experiment, from_state, from_url
+from glassnet.glassbox.playground.dense import bias
 from glassnet.glassbox.playground.state import ACTIVATIONS, REGULARIZATIONS, check, parse, serialize
 from glassnet.glassbox.playground.table import TableExperiment
 from glassnet.glassbox.playground.training import train_epoch
@@ -203,7 +204,7 @@ class Session:
 
     def _layer(self, message):
         k = integer(message.get("layer"), "layer")
-        layers = self.pg.network.layers
+        layers = self.pg.layers
         if not 0 <= k < len(layers):
             raise ControlError(f"Layer {k} does not exist; the network has {len(layers)}.")
         return layers[k]
@@ -227,8 +228,8 @@ class Session:
     # -- what the page shows -----------------------------------------------------
     def node_ids(self) -> list[str]:
         """``"k:j"`` for node j of layer k (layer 0: the enabled inputs)."""
-        sizes = [self.pg.network.layers[0].n_inputs] + [
-            layer.n_units for layer in self.pg.network.layers]
+        sizes = [self.pg.layers[0].n_inputs] + [
+            layer.n_units for layer in self.pg.layers]
         return [f"{k}:{j}" for k, n in enumerate(sizes) for j in range(n)]
 
     @property
@@ -255,9 +256,9 @@ class Session:
             "config": config, "hash": serialize(pg.state), "epoch": pg.epoch,
             "loss_train": frames.finite(pg.loss_train), "loss_test": frames.finite(pg.loss_test),
             "playing": self.playing, "features": pg.feature_ids,
-            "layers": [{"W": frames.to_json(layer.W), "b": frames.to_json(layer.b),
+            "layers": [{"W": frames.to_json(layer.W), "b": frames.to_json(bias(layer)),
                         "activation": layer.activation.name}
-                       for layer in pg.network.layers],
+                       for layer in pg.layers],
         }
 
     def config(self) -> dict[str, Any]:
@@ -265,18 +266,18 @@ class Session:
         pg = self.pg
         shown = [f for f in FEATURES if not pg.state.is_hidden(f)]
         inputs = [{"id": f, "label": FEATURES[f][0], "active": f in pg.feature_ids} for f in shown]
-        table = self.table
+        table, about = self.table, None
         if table is not None:
             inputs = [{"id": n, "label": n, "active": True} for n in table.names]
-            table = {"target": table.target_name, "names": table.names,
+            about = {"target": table.target_name, "names": table.names,
                      "axes": [table.names[a] for a in table.axes],
                      "classes": table.classes, "k": table.n_classes,
                      "palette": list(CLASS_COLOURS[: table.n_classes])}
         return {
             "type": "config", "state": self.state()["config"], "hash": serialize(pg.state),
-            "inputs": inputs, "table": table,
-            "shape": [pg.network.layers[0].n_inputs]
-            + [layer.n_units for layer in pg.network.layers],
+            "inputs": inputs, "table": about,
+            "shape": [pg.layers[0].n_inputs]
+            + [layer.n_units for layer in pg.layers],
             "train": frames.to_json(pg.train), "test": frames.to_json(pg.test),
             "hidden": [name[: -len("_hide")] for name, on in pg.state.hidden.items() if on],
             "warnings": self.warnings(), "thumbnails": frames.thumbnails(),
@@ -300,8 +301,8 @@ class Session:
         return {
             "type": "frame", "epoch": pg.epoch, "playing": self.playing,
             "loss_train": frames.finite(pg.loss_train), "loss_test": frames.finite(pg.loss_test),
-            "weights": [frames.to_json(layer.W) for layer in pg.network.layers],
-            "biases": [frames.to_json(layer.b) for layer in pg.network.layers],
+            "weights": [frames.to_json(layer.W) for layer in pg.layers],
+            "biases": [frames.to_json(bias(layer)) for layer in pg.layers],
             "dead": [np.argwhere(d).tolist() for d in pg.dead],
             "heatmap": None if big == "output" else frames.encode(pictures[big], discretize),
             "classmap": frames.encode_classes(values[-1], discretize) if big == "output"
@@ -327,7 +328,8 @@ class Session:
         W = layer.W
         if not (0 <= i < W.shape[0] and 0 <= j < W.shape[1]):
             raise ControlError(f"Weight ({i}, {j}) is outside layer {k}'s {W.shape}.")
-        out = {"layer": k, "i": i, "j": j, "weight": frames.finite(W[i, j]), "epoch": self.pg.epoch}
+        out: dict[str, Any] = {"layer": k, "i": i, "j": j, "weight": frames.finite(W[i, j]),
+                               "epoch": self.pg.epoch}
         if self.pg.last_update and self._hyper:
             lr, rate, name = self._hyper
             out["update"] = frames.link_update(self.pg.last_update[k], k, i, j, lr, rate, name,
@@ -349,7 +351,8 @@ class Session:
         layer = self._layer({"layer": k})
         if not 0 <= j < layer.b.shape[0]:
             raise ControlError(f"Bias {j} is outside layer {k}'s {layer.b.shape[0]} nodes.")
-        out = {"layer": k, "j": j, "bias": frames.finite(layer.b[j]), "epoch": self.pg.epoch}
+        out: dict[str, Any] = {"layer": k, "j": j, "bias": frames.finite(layer.b[j]),
+                               "epoch": self.pg.epoch}
         if self.pg.last_update and self._hyper:
             out["update"] = frames.bias_update(self.pg.last_update[k], j, self._hyper[0],
                                                layer.b[j])

@@ -248,7 +248,7 @@ def parse(url: str) -> State:
         if value is None or value.strip(JS_WHITESPACE) == "":
             continue
         if kind == "choice":
-            if value in choices:
+            if choices is not None and value in choices:
                 setattr(state, name, value)
         elif kind == "number":
             setattr(state, name, _number(name, value))

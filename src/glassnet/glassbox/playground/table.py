@@ -163,7 +163,7 @@ def from_table(X, y, feature_names=None, target_name: str = "y", url: str = "",
     lo, hi = float(X[:, list(axes)].min()), float(X[:, list(axes)].max())
     pad = 0.05 * (hi - lo) or 1.0
     pg = TableExperiment(state=state, train=train, test=test, rng=rng, names=names,
-                         axes=tuple(axes), center=X.mean(axis=0), rows=rows, classes=classes,
+                         axes=(axes[0], axes[1]), center=X.mean(axis=0), rows=rows, classes=classes,
                          target_name=str(target_name), domain=(lo - pad, hi + pad))
     pg.reset()
     return pg

@@ -27,17 +27,19 @@ learning rate is large, training amplifies a difference in the last digit
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from glassnet.glassbox.playground.dense import bias
 from glassnet.glassbox.playground.state import check
 
 if TYPE_CHECKING:
     from glassnet.glassbox.playground.core import Experiment
 
 #: R′(w) of Playground's regularisations (nn.ts ``RegularizationFunction``)
-REGULARIZATION_DERIVATIVES = {
+REGULARIZATION_DERIVATIVES: dict[str, Callable[[np.ndarray], np.ndarray]] = {
     "none": lambda W: np.zeros_like(W),
     "L1": np.sign,  # w < 0 ? −1 : (w > 0 ? 1 : 0)
     "L2": lambda W: W.copy(),
@@ -53,7 +55,7 @@ def loss(pg: Experiment, points: np.ndarray) -> float:
     error = pg.error
     with np.errstate(all="ignore"):  # JavaScript: a diverged network's loss is NaN, silently
         output = pg.network.forward(pg.inputs(points))
-        value = error.value(pg.targets(points), output, pg.network.layers[-1].z)
+        value = error.value(pg.targets(points), output, pg.layers[-1].z)
     return value / len(points) if error.sums_over_rows else value
 
 
@@ -63,7 +65,7 @@ def output_delta(pg: Experiment, t: np.ndarray, z: np.ndarray, o: np.ndarray) ->
     δ = o − t of softmax with cross-entropy, the engine's ``fused_delta`` times the n it
     divides by (a mean loss's gradient carries 1/n; one example's does not)."""
     error = pg.error
-    activation = pg.network.layers[-1].activation
+    activation = pg.layers[-1].activation
     if activation.name == error.fused_activation:
         return error.fused_delta(t, o) * error.fused_count(t)
     _, grad = error.value_and_gradient(t, o)
@@ -78,11 +80,11 @@ def forward_in_order(pg: Experiment, X: np.ndarray) -> list[tuple[np.ndarray, ..
     ``totalInput = bias``, then ``+= w·a_prev`` link by link (``Node.updateOutput``);
     a = f(z) by the layer's glassnet activation. Returns (a_prev, z, a) per layer.
     """
-    passes = []
+    passes: list[tuple[np.ndarray, ...]] = []
     a = X
-    for layer in pg.network.layers:
+    for layer in pg.layers:
         W = layer.W
-        z = np.repeat(layer.b[None, :], len(a), axis=0)
+        z = np.repeat(bias(layer)[None, :], len(a), axis=0)
         for i in range(layer.n_inputs):
             z += a[:, i : i + 1] * W[i]
         passes.append((a, z, layer.activation.forward(z.copy())))
@@ -99,7 +101,7 @@ def accumulate(pg: Experiment, X: np.ndarray, t: np.ndarray) -> None:
     last = len(passes) - 1
     grad = np.empty(0)
     for k in range(last, -1, -1):
-        layer, (a_prev, z, a) = pg.network.layers[k], passes[k]
+        layer, (a_prev, z, a) = pg.layers[k], passes[k]
         delta = output_delta(pg, t, z, a) if k == last else layer.activation.backward(grad, z, a)
         terms = a_prev[:, :, None] * delta[:, None, :]  # δ_j · a_prev_i, example by example
         summed = np.concatenate([pg.acc_W[k][None], terms]).cumsum(axis=0)[-1]
@@ -126,8 +128,8 @@ def update(pg: Experiment, record: bool = True) -> None:
     m = pg.n_acc
     if record:
         pg.last_update = []
-    for k, layer in enumerate(pg.network.layers):
-        W, b, dead = layer.W, layer.b, pg.dead[k]
+    for k, layer in enumerate(pg.layers):
+        W, b, dead = layer.W, bias(layer), pg.dead[k]
         regul_der = REGULARIZATION_DERIVATIVES[name](W)
         if record:
             pg.last_update.append(
