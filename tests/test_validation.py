@@ -100,7 +100,7 @@ def test_binary_crossentropy_targets_outside_0_1(net):
         ({"batch_size": -1}, "batch_size must be a positive integer"),
         ({"lr": 0}, "lr must be a positive finite number"),
         ({"lr": float("nan")}, "lr must be a positive finite number"),
-        ({"verbose": 3}, "verbose must be 0, 1 or 2"),
+        ({"verbose": 3}, "verbose must be 0, 1, 2 or 'plot'"),
         ({"loss": "hinge"}, "Unknown loss 'hinge'. Expected one of: binary_crossentropy"),
         ({"optimizer": "lbfgs"}, "Unknown optimizer 'lbfgs'. Expected one of: adam"),
         ({"metrics": ["f1"]}, "Unknown metric 'f1'. Expected one of: accuracy"),
