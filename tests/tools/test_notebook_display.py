@@ -33,8 +33,11 @@ plot_net = gn.Network([gn.Dense(4, 3), gn.Dense(3, 1)], seed=42)
 plot_hist = plot_net.fit(X, y, epochs=40, lr=0.1, loss="half_sse", verbose="plot")
 """
 BAR = """
+import sys  # a kernel without ipywidgets (the test extra has them, for the playground widget)
+sys.modules["ipywidgets"] = None
 bar_net = gn.Network([gn.Dense(4, 3), gn.Dense(3, 1)], seed=42)
 _ = bar_net.fit(X, y, epochs=50, lr=0.1, loss="half_sse", verbose=1)
+del sys.modules["ipywidgets"]
 """
 
 
