@@ -11,7 +11,7 @@ import numpy as np
 
 import glassnet as gn
 from benchmarks.scaling import _data, _net
-from glassnet.network import PREDICT_CHUNK_BYTES
+from glassnet.predicting import PREDICT_CHUNK_BYTES
 
 
 def old_predict(net, X):

@@ -7,8 +7,7 @@ import numpy as np
 import pytest
 
 import glassnet as gn
-from glassnet import network as network_module
-from glassnet import optimizers
+from glassnet import optimizers, predicting
 
 # random targets beside bounded outputs (tanh, sigmoid) are on purpose here: these
 # tests check dtypes and bit-identity, not fits, so fit's "cannot reach" warning is noise
@@ -123,7 +122,7 @@ def test_chunked_predict_and_evaluate_equal_unchunked(monkeypatch, dtype, rtol):
     whole_eval = net.evaluate(X, labels, loss="categorical_crossentropy")
     assert net.predict_array(net.check_X(X), chunk_rows=10**6).shape == (1003, 4)
 
-    monkeypatch.setattr(network_module, "PREDICT_CHUNK_BYTES", 9 * 8 * 100)  # ≈ 100 rows
+    monkeypatch.setattr(predicting, "PREDICT_CHUNK_BYTES", 9 * 8 * 100)  # ≈ 100 rows
     chunked = net.predict(X)
     chunked_eval = net.evaluate(X, labels, loss="categorical_crossentropy")
     np.testing.assert_allclose(chunked, whole, rtol=rtol, atol=0)
@@ -142,7 +141,7 @@ def test_predict_and_evaluate_on_a_large_input_stay_in_bounded_memory(monkeypatc
                      dtype="float32")  # fmt: skip
     X = rng.normal(size=(20000, 16)).astype(np.float32)
     labels = rng.integers(0, 3, size=20000)
-    monkeypatch.setattr(network_module, "PREDICT_CHUNK_BYTES", 2**20)
+    monkeypatch.setattr(predicting, "PREDICT_CHUNK_BYTES", 2**20)
     net.predict(X[:10])  # allocate what a first call allocates once
     tracemalloc.start()
     try:

@@ -44,7 +44,7 @@ ALLOWED_FACADES: dict[tuple[str, str, str], str] = {
         "net.export_script(p) is glassnet export (the playground's script download)",
     ("glassnet.network", "Network.diagnose", "glassnet.glassbox.doctor"): "gn.doctor(net)",
     ("glassnet.network", "Network._repr_html_", "glassnet.glassbox.display"): "Jupyter display",
-    ("glassnet.network", "Network._live_plot", "glassnet.glassbox.live"): "fit(verbose='plot')",
+    ("glassnet.fitting", "_live_plot", "glassnet.glassbox.live"): "fit(verbose='plot')",
     ("glassnet.training", "History._repr_html_", "glassnet.glassbox.display"): "Jupyter display",
     ("glassnet.lr_finder", "LRFinderResult.plot", "glassnet.glassbox.plotting"): "its figure",
 }

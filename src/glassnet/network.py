@@ -20,91 +20,28 @@ True
 
 from __future__ import annotations
 
-import contextlib
-import inspect
-import math
 import os
-import threading
-import warnings
-import weakref
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
+from glassnet import fitting, lr_finder, predicting, shaped
 from glassnet import losses as losses_module
-from glassnet import lr_finder, shaped
 from glassnet import metrics as metrics_module
 from glassnet import optimizers as optimizers_module
 from glassnet.activations import Activation
-from glassnet.callbacks import Callback
 from glassnet.initializers import Initializer
 from glassnet.layers import Dense, Layer, connect
 from glassnet.parameters import Parameters
-from glassnet.schedules import Schedule
-from glassnet.training import History, TrainingDivergedError, check_fit_options, hold_out, train
+from glassnet.training import History
 from glassnet.validation import (
     check_choice,
     check_positive_float,
     check_positive_int,
     check_X,
     check_y,
-    loss_output_problem,
-    target_range_warning,
-    unexpected_arguments,
 )
-
-#: the networks being trained right now (by id): fit is single-threaded per network
-_TRAINING: set[int] = set()
-_TRAINING_LOCK = threading.Lock()
-#: ``predict`` works through the data in chunks whose widest activation stays under this
-PREDICT_CHUNK_BYTES = 32 * 2**20
-
-
-#: per thread: network → one scratch array per hidden Dense layer, for predict
-_SCRATCH = threading.local()
-#: passes whose first layer has fewer numbers than this allocate instead (it costs less)
-_SCRATCH_FROM = 2**16
-
-
-def _predict_scratch(net: Network, n_rows: int) -> list[np.ndarray | None]:
-    """This thread's scratch for ``net``'s hidden layers, at least ``n_rows`` rows (a
-    new batch size that is larger makes new ones). Per thread, so predict is
-    re-entrant; weakly keyed, so it goes with the network."""
-    by_net = getattr(_SCRATCH, "by_net", None)
-    if by_net is None:
-        by_net = _SCRATCH.by_net = weakref.WeakKeyDictionary()
-    arrays = by_net.get(net)
-    if arrays is None or arrays[1] < n_rows or arrays[2] != len(net.layers):
-        arrays = by_net[net] = (
-            [
-                np.empty((n_rows, layer.n_units), dtype=net.dtype)
-                if isinstance(layer, Dense) else None
-                for layer in net.layers[:-1]
-            ],
-            n_rows,
-            len(net.layers),
-        )
-    return arrays[0]
-
-
-@contextlib.contextmanager
-def _training(net: Network):
-    """Refuse a second fit of one network while one runs (another thread, a callback):
-    training writes the layers' work arrays and the weights in place."""
-    with _TRAINING_LOCK:
-        if id(net) in _TRAINING:
-            raise RuntimeError(
-                "This network is already being trained (fit runs in another thread, or was "
-                "called from a callback); fit is single-threaded per network. Wait for that "
-                "fit to end, or train a copy (net.copy()). predict is thread-safe."
-            )
-        _TRAINING.add(id(net))
-    try:
-        yield
-    finally:
-        with _TRAINING_LOCK:
-            _TRAINING.discard(id(net))
 
 
 class Network(Parameters):
@@ -184,59 +121,14 @@ class Network(Parameters):
         return self.backward(y, loss)
 
     def predict_array(self, X: np.ndarray, chunk_rows: int | None = None) -> np.ndarray:
-        """:meth:`forward` in chunks of rows, so memory stays bounded on large X."""
-        return self._forward_in_chunks(X, chunk_rows)[0]
-
-    def _forward_in_chunks(
-        self, X: np.ndarray, chunk_rows: int | None = None, keep_z: bool = False
-    ) -> tuple[np.ndarray, np.ndarray | None]:
-        """Output a (and, if ``keep_z``, the last pre-activation z), chunk by chunk.
-
-        Through :meth:`Layer.infer`, which keeps nothing on the layers: threads
-        may call this on one network at once (``predict``, ``evaluate``).
-        """
-        if shaped.is_shaped(self.layers):  # N-D samples: sizes follow the data
-            shapes = shaped.propagate(self.layers, X.shape[1:])
-            widest, out_shape = max(int(np.prod(s)) for s in shapes), shapes[-1]
-        else:
-            widest, out_shape = max(layer.n_units for layer in self.layers), (self.n_outputs,)
-        if chunk_rows is None:
-            chunk_rows = max(1, PREDICT_CHUNK_BYTES // (widest * self.dtype.itemsize))
-        if X.shape[0] <= chunk_rows:
-            z, a = self._infer(X, keep_z)
-            # a network of Dropout layers alone hands X back: never return the input itself
-            return (a.copy() if np.may_share_memory(a, X) else a), z
-        a = np.empty((X.shape[0], *out_shape), dtype=self.dtype)
-        z = np.empty_like(a) if keep_z else None
-        for start in range(0, X.shape[0], chunk_rows):
-            rows = slice(start, start + chunk_rows)
-            z_rows, a[rows] = self._infer(X[rows], keep_z)
-            if keep_z:
-                z[rows] = z_rows
-        return a, z
-
-    def _infer(self, X: np.ndarray, keep_z: bool) -> tuple[np.ndarray | None, np.ndarray]:
-        """One inference pass; hidden layers write into this thread's own scratch, the
-        last layer into a new array (the result)."""
-        last = len(self.layers) - 1
-        a, z = X, None
-        first = self.layers[0]
-        if not isinstance(first, Dense) or X.shape[0] * first.n_units < _SCRATCH_FROM or (
-            shaped.is_shaped(self.layers)
-        ):  # small passes (NumPy's cache is faster) and N-D layers allocate
-            for i, layer in enumerate(self.layers):
-                z, a = layer.infer(a, keep_z and i == last)
-            return z, a
-        scratch = _predict_scratch(self, X.shape[0])
-        for i, layer in enumerate(self.layers):
-            out = scratch[i][: X.shape[0]] if i < last and scratch[i] is not None else None
-            z, a = layer.infer(a, keep_z and i == last, out=out)
-        return z, a
+        """:meth:`forward` in chunks of rows, so memory stays bounded on large X, keeping
+        nothing on the layers, so threads may call it at once (:mod:`glassnet.predicting`)."""
+        return predicting.forward_in_chunks(self, X, chunk_rows)[0]
 
     def evaluate_arrays(
         self, X: np.ndarray, y: np.ndarray, loss: losses_module.Loss, metric_names: list[str]
     ) -> dict[str, float]:
-        yhat, z = self._forward_in_chunks(X, keep_z=self.is_fused(loss))
+        yhat, z = predicting.forward_in_chunks(self, X, keep_z=self.is_fused(loss))
         result = {"loss": loss.value(y, yhat, z)}  # z is None unless the pair is fused
         for name in metric_names:
             result[name] = metrics_module.get(name)(y, yhat)
@@ -273,121 +165,9 @@ class Network(Parameters):
         loss.check_target(y)
         return y
 
-    def fit(
-        self,
-        X: Any,
-        y: Any,
-        epochs: int = 1000,
-        lr: float | None = None,
-        loss: str | losses_module.Loss = "mse",
-        optimizer: str | optimizers_module.Optimizer = "gd",
-        batch_size: int | None = None,
-        shuffle: bool = False,
-        validation_data: tuple[Any, Any] | None = None,
-        verbose: int | str = 0,
-        metrics: Sequence[str] = (),
-        callbacks: Sequence[Callback] = (),
-        validation_split: float = 0.0,
-        weight_decay: float | None = None,
-        lr_schedule: Schedule | Callable[[float, int], float] | None = None,
-        doctor: bool = False,
-        **unexpected: Any,
-    ) -> History:
-        """Train for ``epochs`` epochs, continuing from the current weights.
-
-        Parameters
-        ----------
-        X : (n_samples, n_features) inputs. y : targets, (n_samples, n_outputs);
-            1-D is a column, or class labels for the cross-entropy losses.
-        lr : learning rate η; None keeps the optimizer's default (0.1 for "gd").
-        loss : a name from :data:`glassnet.losses.LOSSES` or a Loss object.
-        optimizer : a name from :data:`glassnet.optimizers.OPTIMIZERS` or an
-            Optimizer object. Calling ``fit`` again with the same optimizer name
-            and lr keeps its state (momenta), so two calls train as one.
-        batch_size : None for full-batch gradient descent, 1 for per-sample
-            SGD, k for minibatches of k.
-        shuffle : shuffle the samples each epoch (with the network's generator).
-        validation_data : (X_val, y_val), evaluated after every epoch.
-        verbose : 0 silent; 1 a progress bar on stderr (epoch, loss, val_loss,
-            ETA; tqdm's if installed); 2 one line per epoch on stdout; ``"plot"``
-            live loss curves in a notebook, a text line elsewhere (the same as
-            ``callbacks=[gn.LivePlot(epochs=epochs)]``).
-        metrics : names from :data:`glassnet.metrics.METRICS`, recorded per epoch
-            (with ``val_`` + name on the validation data).
-        callbacks : objects with the hooks of :mod:`glassnet.callbacks`, e.g. an
-            :class:`~glassnet.callbacks.EarlyStopping`; a truthy ``on_epoch_end``
-            (or ``net.stop_training = True``) stops training.
-        validation_split : a fraction in [0, 1) of the rows to hold out as validation
-            data, drawn at random with the network's generator, not Keras's last rows
-            (:func:`glassnet.training.hold_out`); not with ``validation_data``.
-        weight_decay : L2 weight decay λ, set on the optimizer (None keeps the
-            optimizer's own, 0 by default). Each step uses g + λθ, the gradient of
-            L + (λ/2)‖θ‖², for every weight and bias (``torch.optim`` semantics);
-            the recorded loss is L without the penalty.
-        lr_schedule : a :mod:`glassnet.schedules` schedule (or any
-            ``f(lr, epoch) -> float``) that sets the learning rate each epoch.
-
-        doctor : also run the training doctor after training (:meth:`diagnose`) and
-            attach its :class:`~glassnet.glassbox.doctor.Diagnosis` to the returned
-            history as ``history.diagnosis``.
-
-        Returns the network's :class:`History`, which grows across ``fit`` calls.
-
-        Raises :class:`TrainingDivergedError` if the loss becomes NaN or
-        infinite; the weights are then those from the start of the epoch
-        before (the last with a finite loss). Its message ends with the training
-        doctor's top finding and its fix.
-        """
-        if unexpected:  # fit(learning_rate=...): say which name was meant
-            accepted = list(inspect.signature(Network.fit).parameters)[3:-1]
-            raise TypeError(unexpected_arguments("fit", unexpected, ["X", "y", *accepted]))
-        epochs = check_positive_int(epochs, "epochs")
-        batch_size = check_positive_int(batch_size, "batch_size", allow_none=True)
-        if lr is not None:
-            lr = check_positive_float(lr, "lr")
-        check_choice(verbose, "verbose", (0, 1, 2, "plot"))
-        if verbose == "plot":
-            callbacks, verbose = [*callbacks, self._live_plot(epochs)], 0
-        check_fit_options(weight_decay, validation_split, validation_data, lr_schedule)
-        loss_obj = losses_module.get(loss)
-        mistake = loss_output_problem(
-            loss_obj.name, getattr(self.layers[-1], "activation", None), self.n_outputs
-        )
-        if mistake:
-            raise ValueError(mistake)
-        optimizer_obj = optimizers_module.for_fit(optimizer, lr, weight_decay, self.optimizer)
-        metric_names = metrics_module.names(metrics)
-        X, y, val = self._training_data(X, y, loss_obj, validation_split, validation_data)
-        settings = dict(loss=loss_obj, lr=optimizer_obj.lr, optimizer=optimizer_obj.name,
-                        batch_size=batch_size, epochs=epochs, validation_data=val)
-        with _training(self):
-            self.loss, self.optimizer = loss_obj, optimizer_obj
-            try:
-                history = train(
-                    self, X, y, epochs=epochs, loss=loss_obj, optimizer=optimizer_obj,
-                    batch_size=batch_size, shuffle=bool(shuffle), validation_data=val,
-                    metrics=metric_names, callbacks=list(callbacks), verbose=verbose,
-                    history=self.history, lr_schedule=lr_schedule,
-                )  # fmt: skip
-            except TrainingDivergedError as exc:
-                raise TrainingDivergedError(f"{exc}{self._doctor_says(X, y, settings)}") from None
-        if doctor:
-            history.diagnosis = self.diagnose(X, y, **settings)
-        return history
-
-    def _live_plot(self, epochs: int) -> Callback:
-        from glassnet.glassbox.live import LivePlot
-
-        return LivePlot(epochs=epochs)
-
-    def _doctor_says(self, X: np.ndarray, y: np.ndarray, settings: dict[str, Any]) -> str:
-        """The doctor's top finding in one line, for the divergence error (a short,
-        deterministic probe: 20 epochs, no time limit); "" if it cannot say."""
-        try:
-            top = self.diagnose(X, y, **(settings | {"epochs": 20, "max_seconds": math.inf})).top
-        except Exception:  # the error being raised matters more than the doctor's view
-            return ""
-        return f" The training doctor: {top.one_line}" if top is not None else ""
+    #: ``net.fit(X, y, epochs=..., lr=..., ...)`` trains the network: see
+    #: :func:`glassnet.fitting.fit`, which checks the call and runs the training loop
+    fit = fitting.fit
 
     def diagnose(self, X: Any, y: Any, **settings: Any):
         """The training doctor on this network: ``gn.doctor(net, X, y, **settings)``
@@ -412,23 +192,6 @@ class Network(Parameters):
         from glassnet.glassbox.display import network_html
 
         return network_html(self)
-
-    def _training_data(self, X, y, loss, validation_split, validation_data):
-        """fit's (X, y) and validation pair, validated once, the split held out."""
-        X = self.check_X(X)
-        y = self.check_y(y, X.shape[0], loss)
-        unreachable = target_range_warning(y, getattr(self.layers[-1], "activation", None))
-        if unreachable:
-            warnings.warn(unreachable, UserWarning, stacklevel=3)
-        if validation_split:
-            train_rows, val_rows = hold_out(X.shape[0], validation_split, self.rng)
-            return X[train_rows], y[train_rows], (X[val_rows], y[val_rows])
-        if validation_data is None:
-            return X, y, None
-        if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
-            raise ValueError("validation_data must be a pair (X_val, y_val).")
-        Xv = self.check_X(validation_data[0])
-        return X, y, (Xv, self.check_y(validation_data[1], Xv.shape[0], loss))
 
     def save(self, path: str | os.PathLike) -> None:
         """Save the whole network to one file; see :func:`glassnet.tools.saving.save`.

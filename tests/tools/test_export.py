@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import glassnet as gn
-import glassnet.network as network_module
+from glassnet import predicting
 from glassnet.tools.scaling import scale_features
 
 
@@ -75,7 +75,7 @@ def _data(n=300, seed=0):
 @pytest.mark.parametrize("dtype", ["float64", "float32"])
 def test_embedded_script_reproduces_predict_bit_for_bit(numpy_only, tmp_path, monkeypatch, dtype):
     # Small chunks, so that predict and the script both work through X in pieces.
-    monkeypatch.setattr(network_module, "PREDICT_CHUNK_BYTES", 480)
+    monkeypatch.setattr(predicting, "PREDICT_CHUNK_BYTES", 480)
     X, labels = _data()
     net = _every_activation_net(dtype)
     net.fit(X, labels, epochs=3, lr=0.01, optimizer="adam", loss="categorical_crossentropy",
@@ -222,7 +222,7 @@ def _images(n=60, seed=0):
 @pytest.mark.parametrize("dtype", ["float64", "float32"])
 def test_cnn_script_reproduces_predict_bit_for_bit(numpy_only, tmp_path, monkeypatch, dtype):
     # 2,000 bytes: a few images per chunk, so predict and the script both work in pieces
-    monkeypatch.setattr(network_module, "PREDICT_CHUNK_BYTES", 2_000)
+    monkeypatch.setattr(predicting, "PREDICT_CHUNK_BYTES", 2_000)
     X, labels = _images()
     net = _cnn(dtype)
     net.fit(X, labels, epochs=2, lr=0.01, optimizer="adam", loss="categorical_crossentropy",
@@ -246,7 +246,7 @@ def test_cnn_script_reproduces_predict_bit_for_bit(numpy_only, tmp_path, monkeyp
 @pytest.mark.parametrize("dtype", ["float64", "float32"])
 def test_rnn_and_lstm_scripts_reproduce_predict_bit_for_bit(numpy_only, tmp_path, monkeypatch,
                                                             dtype):
-    monkeypatch.setattr(network_module, "PREDICT_CHUNK_BYTES", 1_000)
+    monkeypatch.setattr(predicting, "PREDICT_CHUNK_BYTES", 1_000)
     rng = np.random.default_rng(4)
     X = rng.normal(size=(40, 6, 3))
     y = X[:, :, 0].sum(axis=1, keepdims=True)

@@ -33,8 +33,7 @@ from typing import Any
 
 import numpy as np
 
-from glassnet import network as network_module
-from glassnet import shaped
+from glassnet import predicting, shaped
 from glassnet._files import atomic_write, check_not_inputs
 from glassnet.network import Network
 from glassnet.tools import export_columns, export_shaped
@@ -342,7 +341,7 @@ def export_script(
         script_name=os.path.basename(path),
         # inside the docstring: escaped, so no name can end it ('my"model.py', '\\')
         script_doc=ascii(os.path.basename(path))[1:-1].replace('"', '\\"'),
-        chunk_bytes=network_module.PREDICT_CHUNK_BYTES,
+        chunk_bytes=predicting.PREDICT_CHUNK_BYTES,
         feature_names=None if feature_names is None else [str(n) for n in feature_names],
         class_names=None if class_names is None else [str(n) for n in class_names],
         target_name=None if metadata.get("target_name") is None else str(metadata["target_name"]),
