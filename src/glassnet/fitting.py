@@ -27,14 +27,14 @@ import numpy as np
 from glassnet import losses as losses_module
 from glassnet import metrics as metrics_module
 from glassnet import optimizers as optimizers_module
-from glassnet.training import History, TrainingDivergedError, check_fit_options, hold_out, train
+from glassnet.training import History, TrainingDivergedError, hold_out, train
 from glassnet.validation import (
     check_choice,
     check_positive_float,
     check_positive_int,
+    check_range,
     loss_output_problem,
     target_range_warning,
-    unexpected_arguments,
 )
 
 if TYPE_CHECKING:
@@ -151,6 +151,21 @@ def fit(
     return history
 
 
+def check_fit_options(
+    weight_decay: Any, validation_split: Any, validation_data: Any, lr_schedule: Any
+) -> None:
+    """Refuse bad values of fit's training options, before any work is done."""
+    check_range(weight_decay, "weight_decay", 0, allow_none=True)
+    check_range(validation_split, "validation_split", 0, 1, high_open=True, noun="a fraction")
+    if validation_split and validation_data is not None:
+        raise ValueError("Give either validation_data or validation_split, not both.")
+    if lr_schedule is not None and not callable(lr_schedule):
+        raise TypeError(
+            f"lr_schedule must be a schedule from glassnet.schedules or a function "
+            f"f(lr, epoch), but got {type(lr_schedule).__name__}: {lr_schedule!r}."
+        )
+
+
 def _training_data(
     net: Network, X: Any, y: Any, loss: Loss, validation_split: float,
     validation_data: tuple[Any, Any] | None,
@@ -170,6 +185,33 @@ def _training_data(
         raise ValueError("validation_data must be a pair (X_val, y_val).")
     Xv = net.check_X(validation_data[0])
     return X, y, (Xv, net.check_y(validation_data[1], Xv.shape[0], loss))
+
+
+#: what people coming from Keras, scikit-learn or PyTorch type for fit's arguments
+FIT_ALIASES = {
+    "learning_rate": "lr", "learning_rate_init": "lr", "eta": "lr", "n_epochs": "epochs",
+    "num_epochs": "epochs", "epoch": "epochs", "max_iter": "epochs", "nb_epoch": "epochs",
+    "batchsize": "batch_size", "validation_fraction": "validation_split",
+    "callback": "callbacks", "metric": "metrics", "optim": "optimizer", "loss_fn": "loss",
+    "criterion": "loss", "l2": "weight_decay", "alpha": "weight_decay",
+    "scheduler": "lr_schedule", "lr_scheduler": "lr_schedule", "val_data": "validation_data",
+}
+
+
+def unexpected_arguments(function: str, given: dict[str, Any], accepted: Any) -> str:
+    """The TypeError's sentence for keyword arguments ``function`` does not take, with
+    the name meant ("did you mean lr?")."""
+    import difflib
+
+    parts = []
+    for key in given:
+        meant = FIT_ALIASES.get(key) or next(iter(difflib.get_close_matches(key, accepted, 1)),
+                                             None)
+        parts.append(f"{key!r}" + (f" (did you mean {meant}=?)" if meant else ""))
+    return (
+        f"{function} got unexpected keyword argument(s) {', '.join(parts)}. It takes "
+        f"{', '.join(accepted)}."
+    )
 
 
 @contextlib.contextmanager

@@ -80,7 +80,7 @@ def forward_in_chunks(
     for start in range(0, X.shape[0], chunk_rows):
         rows = slice(start, start + chunk_rows)
         z_rows, a[rows] = _infer(net, X[rows], keep_z)
-        if keep_z:
+        if z is not None:
             z[rows] = z_rows
     return a, z
 
@@ -99,6 +99,7 @@ def _infer(net: Network, X: np.ndarray, keep_z: bool) -> tuple[np.ndarray | None
         return z, a
     scratch = _scratch(net, X.shape[0])
     for i, layer in enumerate(net.layers):
-        out = scratch[i][: X.shape[0]] if i < last and scratch[i] is not None else None
+        buffer = scratch[i] if i < last else None
+        out = None if buffer is None else buffer[: X.shape[0]]
         z, a = layer.infer(a, keep_z and i == last, out=out)
     return z, a

@@ -36,12 +36,16 @@ class Trainee(Protocol):
     params: np.ndarray
     grads: np.ndarray
     rng: np.random.Generator
-    layers: Sequence[Layer]
     dtype: np.dtype
     output: np.ndarray | None
     stop_training: bool
-    n_inputs: int
-    n_outputs: int
+
+    @property
+    def layers(self) -> Sequence[Layer]: ...
+    @property
+    def n_inputs(self) -> int: ...
+    @property
+    def n_outputs(self) -> int: ...
 
     def loss_and_gradients(
         self, X: np.ndarray, y: np.ndarray, loss: Loss, training: bool = False
@@ -137,21 +141,6 @@ class History:
     def __repr__(self) -> str:
         last = f", last loss {self.loss[-1]:.6g}" if self.loss else ""
         return f"History({len(self.loss)} epochs{last})"
-
-
-def check_fit_options(
-    weight_decay: Any, validation_split: Any, validation_data: Any, lr_schedule: Any
-) -> None:
-    """Refuse bad values of fit's training options, before any work is done."""
-    check_range(weight_decay, "weight_decay", 0, allow_none=True)
-    check_range(validation_split, "validation_split", 0, 1, high_open=True, noun="a fraction")
-    if validation_split and validation_data is not None:
-        raise ValueError("Give either validation_data or validation_split, not both.")
-    if lr_schedule is not None and not callable(lr_schedule):
-        raise TypeError(
-            f"lr_schedule must be a schedule from glassnet.schedules or a function "
-            f"f(lr, epoch), but got {type(lr_schedule).__name__}: {lr_schedule!r}."
-        )
 
 
 def hold_out(

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import math
 import numbers
-from typing import Any
+from typing import Any, Literal, overload
 
 import numpy as np
+from numpy.typing import DTypeLike
 
 
 def _describe_nonfinite(arr: np.ndarray, name: str) -> str:
@@ -42,7 +43,7 @@ def _first_non_number(arr: np.ndarray) -> tuple[tuple[int, ...], Any]:
     return (), None
 
 
-def as_array(data: Any, name: str, dtype: np.dtype) -> np.ndarray:
+def as_array(data: Any, name: str, dtype: DTypeLike) -> np.ndarray:
     """Convert ``data`` (array, list, pandas object) to a finite array of ``dtype``.
 
     Never modifies ``data``; returns a copy only when a conversion needs one.
@@ -260,6 +261,10 @@ def check_choice(value: Any, name: str, choices: tuple) -> Any:
     return value
 
 
+@overload
+def check_positive_int(value: Any, name: str, allow_none: Literal[False] = ...) -> int: ...
+@overload
+def check_positive_int(value: Any, name: str, allow_none: bool) -> int | None: ...
 def check_positive_int(value: Any, name: str, allow_none: bool = False) -> int | None:
     """A whole number >= 1 (or None when ``allow_none``)."""
     return check_range(value, name, 1, whole=True, allow_none=allow_none)
@@ -368,30 +373,3 @@ def loss_output_problem(loss_name: str, activation: Any, n_outputs: int) -> str 
             f"activation='sigmoid' on the last layer, or a regression loss such as 'mse'."
         )
     return None
-
-
-#: what people coming from Keras, scikit-learn or PyTorch type for fit's arguments
-FIT_ALIASES = {
-    "learning_rate": "lr", "learning_rate_init": "lr", "eta": "lr", "n_epochs": "epochs",
-    "num_epochs": "epochs", "epoch": "epochs", "max_iter": "epochs", "nb_epoch": "epochs",
-    "batchsize": "batch_size", "validation_fraction": "validation_split",
-    "callback": "callbacks", "metric": "metrics", "optim": "optimizer", "loss_fn": "loss",
-    "criterion": "loss", "l2": "weight_decay", "alpha": "weight_decay",
-    "scheduler": "lr_schedule", "lr_scheduler": "lr_schedule", "val_data": "validation_data",
-}
-
-
-def unexpected_arguments(function: str, given: dict[str, Any], accepted: Any) -> str:
-    """The TypeError's sentence for keyword arguments ``function`` does not take, with
-    the name meant ("did you mean lr?")."""
-    import difflib
-
-    parts = []
-    for key in given:
-        meant = FIT_ALIASES.get(key) or next(iter(difflib.get_close_matches(key, accepted, 1)),
-                                             None)
-        parts.append(f"{key!r}" + (f" (did you mean {meant}=?)" if meant else ""))
-    return (
-        f"{function} got unexpected keyword argument(s) {', '.join(parts)}. It takes "
-        f"{', '.join(accepted)}."
-    )
