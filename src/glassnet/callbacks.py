@@ -115,13 +115,15 @@ class EarlyStopping(Callback):
         self.epoch_start: np.ndarray | None = None
         self.wait = 0
 
-    def on_train_begin(self, network):
+    def on_train_begin(self, network: Model) -> None:
         self._reset()
         self.network = network
 
-    def on_epoch_begin(self, epoch, logs):
+    def on_epoch_begin(self, epoch: int, logs: dict[str, float]) -> None:
         # a training figure is measured on each batch's forward pass, before its
         # update: (exactly so for full batch) on the weights at the start of the epoch
+        if self.network is None:  # (on_train_begin hands it over first)
+            return
         if self.restore_best_weights and not self.monitor.startswith("val_"):
             if self.epoch_start is None:
                 self.epoch_start = self.network.params.copy()
@@ -133,7 +135,7 @@ class EarlyStopping(Callback):
             return value < self.best - self.min_delta
         return value > self.best + self.min_delta
 
-    def on_epoch_end(self, epoch, logs):
+    def on_epoch_end(self, epoch: int, logs: dict[str, float]) -> bool:
         if self.monitor not in logs:
             hint = (
                 " Give fit validation_data or validation_split, or monitor 'loss'."
@@ -158,7 +160,7 @@ class EarlyStopping(Callback):
             return True
         return False
 
-    def on_train_end(self, network):
+    def on_train_end(self, network: Model) -> None:
         if self.restore_best_weights and self.best_params is not None:
             np.copyto(network.params, self.best_params)
 
@@ -198,14 +200,14 @@ class EpochLogger(Callback):
         self.rows = None if rows is None else check_positive_int(rows, "rows")
         self._unprinted: tuple[int, dict[str, float]] | None = None
 
-    def on_epoch_end(self, epoch, logs):
+    def on_epoch_end(self, epoch: int, logs: dict[str, float]) -> None:
         if epoch % self.every == 0:
             self._print(epoch, logs)
             self._unprinted = None
         else:
             self._unprinted = (epoch, logs)
 
-    def on_train_end(self, network):
+    def on_train_end(self, network: Model) -> None:
         if self._unprinted is not None:  # the last epoch, wherever it fell
             self._print(*self._unprinted)
             self._unprinted = None
@@ -240,7 +242,7 @@ class ProgressBar(Callback):
         self.use_tqdm = use_tqdm
         self._bar: Any = None
 
-    def on_train_begin(self, network):
+    def on_train_begin(self, network: Model) -> None:
         self.done = 0
         self.start = self._last_draw = time.monotonic()
         if self.use_tqdm:
@@ -259,7 +261,7 @@ class ProgressBar(Callback):
         shown = {k: v for k, v in logs.items() if k in ("loss", "val_loss")}
         return {k: f"{v:.5g}" for k, v in shown.items()}
 
-    def on_epoch_end(self, epoch, logs):
+    def on_epoch_end(self, epoch: int, logs: dict[str, float]) -> None:
         self.done += 1
         if self._bar is not None:
             self._bar.set_postfix(self._postfix(logs), refresh=False)
@@ -298,7 +300,7 @@ class ProgressBar(Callback):
                 return line
         return f"{count} {figures}"[: max(room, 1)]
 
-    def on_train_end(self, network):
+    def on_train_end(self, network: Model) -> None:
         if self._bar is not None:
             self._bar.close()
             self._bar = None

@@ -23,7 +23,6 @@ training step allocates nothing large. ``layer.z``, ``layer.a``, ``layer.delta``
 from __future__ import annotations
 
 import copy
-from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -51,6 +50,8 @@ def assign_parameter(layer: object, name: str, target: np.ndarray | None, value:
 class Layer:
     """Base class. A layer may own parameters (``param_shapes``) or none."""
 
+    #: widths: features in, units out (None until ``build`` on the layers that take
+    #: theirs from the layer before, Dropout and the N-D pooling layers)
     n_inputs: int
     n_units: int
     #: set when a Network adopts the layer (a layer belongs to one network)
@@ -67,14 +68,15 @@ class Layer:
 
     def initialize(self, rng: np.random.Generator) -> None:
         """Fill the bound parameters with initial values drawn from ``rng``."""
-
     def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
         raise NotImplementedError
 
     def backward(self, grad_out: np.ndarray, need_input_grad: bool = True) -> np.ndarray | None:
         raise NotImplementedError
 
-    def infer(self, x: np.ndarray, keep_z: bool = False, out: np.ndarray | None = None) -> Any:
+    def infer(
+        self, x: np.ndarray, keep_z: bool = False, out: np.ndarray | None = None
+    ) -> tuple[np.ndarray | None, np.ndarray]:
         """(z, a) for predict, keeping nothing on the layer, so threads may predict at once
         (z None unless keep_z). By default forward on a shallow copy (Conv2D, LSTM…)."""
         clone = copy.copy(self)
@@ -132,7 +134,7 @@ class Dense(Layer):
         # What backward saw: dL/da coming in and δ = dL/dz (read by the trace).
         self.grad_a: np.ndarray | None = None
         self.delta: np.ndarray | None = None
-        self._work: dict[str, np.ndarray] = {}
+        self._work: dict[str, tuple[np.ndarray, ...]] = {}
 
     @property
     def activation(self) -> activations.Activation:
@@ -148,21 +150,21 @@ class Dense(Layer):
         self._activation_is_builtin = type(value).forward.__module__ == activations.__name__
 
     # -- parameters ---------------------------------------------------------
-    def param_shapes(self):
-        shapes = {"W": (self.n_inputs, self.n_units)}
+    def param_shapes(self) -> dict[str, tuple[int, ...]]:
+        shapes: dict[str, tuple[int, ...]] = {"W": (self.n_inputs, self.n_units)}
         if self.use_bias:
             shapes["b"] = (self.n_units,)
         return shapes
 
-    def bind(self, params, grads):
+    def bind(self, params: dict[str, np.ndarray], grads: dict[str, np.ndarray]) -> None:
         self._W, self.dW = params["W"], grads["W"]
         self._b, self.db = params.get("b"), grads.get("b")
 
-    def initialize(self, rng):
-        dtype = self._W.dtype
-        self._W[...] = self.init.weights(rng, self.n_inputs, self.n_units, dtype)
+    def initialize(self, rng: np.random.Generator) -> None:
+        W = self.W
+        W[...] = self.init.weights(rng, self.n_inputs, self.n_units, W.dtype)
         if self._b is not None:
-            self._b[...] = self.init.bias(rng, self.n_units, dtype)
+            self._b[...] = self.init.bias(rng, self.n_units, W.dtype)
 
     @property
     def W(self) -> np.ndarray:
@@ -172,7 +174,7 @@ class Dense(Layer):
         return self._W
 
     @W.setter
-    def W(self, value) -> None:
+    def W(self, value: Any) -> None:
         assign_parameter(self, "W", self._W, value, (self.n_inputs, self.n_units))
 
     @property
@@ -181,7 +183,7 @@ class Dense(Layer):
         return self._b
 
     @b.setter
-    def b(self, value) -> None:
+    def b(self, value: Any) -> None:
         if self._b is None:
             if value is None:
                 return
@@ -202,7 +204,7 @@ class Dense(Layer):
         """
         arrays = self._work.get(kind)
         if arrays is None or arrays[0].shape[0] != n_rows:
-            dtype = self._W.dtype
+            dtype = self.W.dtype
             if kind == "ones":
                 arrays = (np.ones(n_rows, dtype=dtype),)
             else:
@@ -218,10 +220,11 @@ class Dense(Layer):
         # work arrays are scratch: a pickle (or a copy) starts without them
         return {**self.__dict__, "_work": {}}
 
-    def forward(self, x, training=False):
+    def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
         """z = x W + b;  a = f(z)."""
+        W = self._W if self._W is not None else self.W  # (self.W refuses: not in a network)
         z_out, a_out = self.work_arrays("forward", x.shape[0])
-        z = np.dot(x, self._W, out=z_out)
+        z = np.dot(x, W, out=z_out)
         if self._b is not None:
             z += self._b
         self.x, self.z = x, z
@@ -231,9 +234,12 @@ class Dense(Layer):
             self.a = self._activation.forward(z)
         return self.a
 
-    def infer(self, x, keep_z=False, out=None):
+    def infer(
+        self, x: np.ndarray, keep_z: bool = False, out: np.ndarray | None = None
+    ) -> tuple[np.ndarray | None, np.ndarray]:
         """z = x W + b, a = f(z) into ``out`` or new arrays; glassnet's f writes a over z."""
-        z = np.dot(x, self._W, out=out)
+        W = self._W if self._W is not None else self.W  # (self.W refuses: not in a network)
+        z = np.dot(x, W, out=out)
         if self._b is not None:
             z += self._b
         if not self._forward_takes_out:
@@ -241,30 +247,36 @@ class Dense(Layer):
         out = None if keep_z or not self._activation_is_builtin else z
         return (z if keep_z else None), self._activation.forward(z, out=out)
 
-    def backward(self, grad_out, need_input_grad=True):
+    def backward(self, grad_out: np.ndarray, need_input_grad: bool = True) -> np.ndarray | None:
         """From dL/da: δ = dL/da ⊙ f'(z), then :meth:`backward_delta`."""
+        z, a = self.z, self.a
+        if z is None or a is None:
+            raise ValueError(f"{self!r} has no forward pass to go back through; call forward.")
         self.grad_a = grad_out
         if self._backward_takes_out:
             out = self.work_arrays("backward", grad_out.shape[0])[0]
-            delta = self._activation.backward(grad_out, self.z, self.a, out=out)
+            delta = self._activation.backward(grad_out, z, a, out=out)
         else:
-            delta = self._activation.backward(grad_out, self.z, self.a)
+            delta = self._activation.backward(grad_out, z, a)
         return self.backward_delta(delta, need_input_grad)
 
-    def backward_delta(self, delta, need_input_grad=True):
+    def backward_delta(self, delta: np.ndarray, need_input_grad: bool = True) -> np.ndarray | None:
         """From δ = dL/dz: dW = xᵀ δ, db = 1ᵀ δ; returns dL/dx = δ Wᵀ."""
+        x, W, dW = self.x, self._W, self.dW
+        if x is None or W is None or dW is None:
+            raise ValueError(f"{self!r} has no forward pass to go back through; call forward.")
         self.delta = delta
         n_rows = delta.shape[0]
-        np.dot(self.x.T, delta, out=self.dW)
+        np.dot(x.T, delta, out=dW)
         if self.db is not None:
             # Σ over the samples as a product with a ones vector: BLAS does it in
             # one pass, 1.5–2.5× faster than np.add.reduce(δ, axis=0)
             np.dot(self.work_arrays("ones", n_rows)[0], delta, out=self.db)
         if not need_input_grad:
             return None
-        return np.dot(delta, self._W.T, out=self.work_arrays("backward", n_rows)[1])
+        return np.dot(delta, W.T, out=self.work_arrays("backward", n_rows)[1])
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         return {
             "type": "Dense",
             "n_inputs": self.n_inputs,
@@ -303,7 +315,8 @@ class Dropout(Layer):
 
     def __init__(self, rate: float, n_units: int | None = None):
         self.rate = check_range(rate, "Dropout rate", 0, 1, high_open=True, noun="a number")
-        self.n_inputs = self.n_units = None  # set by build() from the layer before
+        # None until build() gives the width of the layer before (connect calls it)
+        self.n_inputs = self.n_units = None  # type: ignore[assignment]
         if n_units is not None:
             self.build(n_units)
         self.rng: np.random.Generator | None = None
@@ -322,10 +335,10 @@ class Dropout(Layer):
             )
         self.n_inputs = self.n_units = n_inputs
 
-    def initialize(self, rng):
+    def initialize(self, rng: np.random.Generator) -> None:
         self.rng = rng
 
-    def forward(self, x, training=False):
+    def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
         self.x = x
         if not training or self.rate == 0:
             self.mask = None
@@ -339,58 +352,19 @@ class Dropout(Layer):
         self.a = x * self.mask
         return self.a
 
-    def infer(self, x, keep_z=False, out=None):
+    def infer(
+        self, x: np.ndarray, keep_z: bool = False, out: np.ndarray | None = None
+    ) -> tuple[np.ndarray | None, np.ndarray]:
         return None, x  # the identity: predict never drops
 
-    def backward(self, grad_out, need_input_grad=True):
+    def backward(self, grad_out: np.ndarray, need_input_grad: bool = True) -> np.ndarray | None:
         return grad_out if self.mask is None else grad_out * self.mask
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         return {"type": "Dropout", "rate": self.rate, "n_units": self.n_units}
 
     def __repr__(self) -> str:
         return f"Dropout({self.rate:g})"
-
-
-def connect(layers: Sequence[Layer]) -> list[Layer]:
-    """Check that ``layers`` form a chain, input to output, and size the layers that
-    take their width from the layer before (Dropout). Returns them as a list."""
-    layers = list(layers)
-    if not layers:
-        raise ValueError("A Network needs at least one layer, but the list is empty.")
-    for i, layer in enumerate(layers):
-        if not isinstance(layer, Layer):
-            raise TypeError(
-                f"Layer {i + 1} must be a glassnet layer (e.g. gn.Dense(4, 3)), but got "
-                f"{type(layer).__name__}: {layer!r}."
-            )
-        # a layer holds views into its network's weights: it cannot serve two places
-        if any(layer is other for other in layers[:i]):
-            raise ValueError(
-                f"Layer {i + 1} ({layer!r}) is the same object as an earlier layer; give "
-                f"each position its own layer, e.g. a new gn.Dense(...)."
-            )
-        if layer.in_network:
-            raise ValueError(
-                f"Layer {i + 1} ({layer!r}) already belongs to another Network and holds "
-                f"views into that network's weights; build new layers for a new network."
-            )
-    if getattr(layers[0], "n_inputs", 0) is None and not layers[0].any_width:
-        raise ValueError(
-            f"Layer 1 ({layers[0]!r}) takes its width from the layer before it; as the "
-            f"first layer, give it one, e.g. gn.Dropout(0.2, n_units=4)."
-        )
-    for prev, nxt in zip(layers, layers[1:]):
-        if nxt.n_inputs is None and prev.n_units is not None:
-            nxt.build(prev.n_units)
-    for i, (prev, nxt) in enumerate(zip(layers, layers[1:]), start=1):
-        # a width still unknown (after a Flatten) is checked when data comes (glassnet.shaped)
-        if None not in (prev.n_units, nxt.n_inputs) and prev.n_units != nxt.n_inputs:
-            raise ValueError(
-                f"Layer {i} ({prev!r}) outputs {prev.n_units} unit(s) but layer {i + 1} "
-                f"({nxt!r}) expects {nxt.n_inputs} input(s); they must be equal."
-            )
-    return layers
 
 
 #: layer ``type`` in :meth:`Layer.get_config` → class (the allow-list for model files)

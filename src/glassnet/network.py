@@ -21,8 +21,8 @@ True
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
@@ -32,8 +32,8 @@ from glassnet import metrics as metrics_module
 from glassnet import optimizers as optimizers_module
 from glassnet.activations import Activation
 from glassnet.initializers import Initializer
-from glassnet.layers import Dense, Layer, connect
-from glassnet.parameters import Parameters
+from glassnet.layers import Dense, Layer
+from glassnet.parameters import Parameters, connect
 from glassnet.training import History
 from glassnet.validation import (
     check_choice,
@@ -42,6 +42,11 @@ from glassnet.validation import (
     check_X,
     check_y,
 )
+
+if TYPE_CHECKING:  # what the glass box's doors on a Network give back
+    from glassnet.glassbox.doctor import Diagnosis
+    from glassnet.glassbox.layer_tables import LayerTrace
+    from glassnet.glassbox.trace import Trace
 
 
 class Network(Parameters):
@@ -95,23 +100,29 @@ class Network(Parameters):
         computed with the logits z at hand (see :mod:`glassnet.losses`); every
         other pair starts from dL/dŷ and goes through the output activation.
         """
-        last = self.layers[-1]
+        last, yhat = self.layers[-1], self.output
+        if yhat is None:
+            raise ValueError("backward needs a forward pass first: call net.forward(X).")
         more = len(self.layers) > 1
         if self.is_fused(loss):
-            value = loss.value(y, last.a, last.z)
-            last.grad_a = None
-            grad = last.backward_delta(loss.fused_delta(y, last.a), more)
+            fused = cast(Dense, last)  # is_fused: it has Dense's z and backward_delta
+            value = loss.value(y, yhat, fused.z)
+            fused.grad_a = None
+            grad = fused.backward_delta(loss.fused_delta(y, yhat), more)
         else:
-            value, grad_a = loss.value_and_gradient(y, last.a)
+            value, grad_a = loss.value_and_gradient(y, yhat)
             grad = last.backward(grad_a, more)
         for i in range(len(self.layers) - 2, -1, -1):
-            grad = self.layers[i].backward(grad, i > 0)
+            # (grad is None only after layer 1, where the loop ends)
+            grad = self.layers[i].backward(grad, i > 0)  # type: ignore[arg-type]
         return value
 
     def loss_value(self, y: np.ndarray, loss: losses_module.Loss) -> float:
         """The loss of the last :meth:`forward` (from the logits where that is stabler)."""
-        last = self.layers[-1]
-        return loss.value(y, last.a, last.z if self.is_fused(loss) else None)
+        if self.output is None:
+            raise ValueError("loss_value needs a forward pass first: call net.forward(X).")
+        z = cast(Dense, self.layers[-1]).z if self.is_fused(loss) else None  # (as in backward)
+        return loss.value(y, self.output, z)
 
     def loss_and_gradients(
         self, X: np.ndarray, y: np.ndarray, loss: losses_module.Loss, training: bool = False
@@ -169,7 +180,7 @@ class Network(Parameters):
     #: :func:`glassnet.fitting.fit`, which checks the call and runs the training loop
     fit = fitting.fit
 
-    def diagnose(self, X: Any, y: Any, **settings: Any):
+    def diagnose(self, X: Any, y: Any, **settings: Any) -> Diagnosis:
         """The training doctor on this network: ``gn.doctor(net, X, y, **settings)``
         (see :func:`glassnet.glassbox.doctor.doctor`); the network is not changed."""
         from glassnet.glassbox.doctor import doctor
@@ -263,7 +274,9 @@ class Network(Parameters):
         y = self.check_y(y, X.shape[0], loss_obj)
         return self.evaluate_arrays(X, y, loss_obj, metric_names)
 
-    def summary(self, print_fn=print, input_shape: tuple[int, ...] | None = None) -> None:
+    def summary(
+        self, print_fn: Callable[[str], object] = print, input_shape: tuple[int, ...] | None = None
+    ) -> None:
         """Print the layers, their output shapes and parameter counts; ``input_shape``,
         one sample's shape (e.g. (1, 8, 8)), gives the shapes of N-D layers."""
         shape_table = input_shape is not None or shaped.is_shaped(self.layers)
@@ -296,7 +309,7 @@ class Network(Parameters):
         lr: float = 0.1,
         apply: bool = False,
         cell: tuple[int, int, int, int] = (0, 0, 0, 0),
-    ):
+    ) -> Trace | LayerTrace:
         """One full-batch gradient-descent iteration, every number kept: a
         :class:`glassnet.glassbox.trace.Trace` of the tutorial's steps 0-11; see
         :func:`glassnet.glassbox.trace.trace` (``apply=True`` keeps the update).

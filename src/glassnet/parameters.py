@@ -1,4 +1,5 @@
-"""The flat parameter store a :class:`~glassnet.Network` is built on.
+"""What a :class:`~glassnet.Network` is built on: its chain of layers
+(:func:`connect`) and the flat parameter store.
 
 Every weight and bias of every layer lives in one vector ``params`` and every
 gradient in ``grads``; ``layer.W``, ``layer.b``, ``layer.dW`` and ``layer.db``
@@ -32,6 +33,47 @@ import numpy as np
 from glassnet.layers import Dense, Layer
 from glassnet.resources import check_fits
 from glassnet.validation import check_weight_pair
+
+
+def connect(layers: Sequence[Layer]) -> list[Layer]:
+    """Check that ``layers`` form a chain, input to output, and size the layers that
+    take their width from the layer before (Dropout). Returns them as a list."""
+    layers = list(layers)
+    if not layers:
+        raise ValueError("A Network needs at least one layer, but the list is empty.")
+    for i, layer in enumerate(layers):
+        if not isinstance(layer, Layer):
+            raise TypeError(
+                f"Layer {i + 1} must be a glassnet layer (e.g. gn.Dense(4, 3)), but got "
+                f"{type(layer).__name__}: {layer!r}."
+            )
+        # a layer holds views into its network's weights: it cannot serve two places
+        if any(layer is other for other in layers[:i]):
+            raise ValueError(
+                f"Layer {i + 1} ({layer!r}) is the same object as an earlier layer; give "
+                f"each position its own layer, e.g. a new gn.Dense(...)."
+            )
+        if layer.in_network:
+            raise ValueError(
+                f"Layer {i + 1} ({layer!r}) already belongs to another Network and holds "
+                f"views into that network's weights; build new layers for a new network."
+            )
+    if getattr(layers[0], "n_inputs", 0) is None and not layers[0].any_width:
+        raise ValueError(
+            f"Layer 1 ({layers[0]!r}) takes its width from the layer before it; as the "
+            f"first layer, give it one, e.g. gn.Dropout(0.2, n_units=4)."
+        )
+    for prev, nxt in zip(layers, layers[1:]):
+        if nxt.n_inputs is None and prev.n_units is not None:
+            nxt.build(prev.n_units)
+    for i, (prev, nxt) in enumerate(zip(layers, layers[1:]), start=1):
+        # a width still unknown (after a Flatten) is checked when data comes (glassnet.shaped)
+        if None not in (prev.n_units, nxt.n_inputs) and prev.n_units != nxt.n_inputs:
+            raise ValueError(
+                f"Layer {i} ({prev!r}) outputs {prev.n_units} unit(s) but layer {i + 1} "
+                f"({nxt!r}) expects {nxt.n_inputs} input(s); they must be equal."
+            )
+    return layers
 
 
 class Parameters:

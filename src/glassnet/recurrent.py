@@ -50,6 +50,13 @@ class Recurrent(ParamLayer):
     sample_rank = 2
     input_layout = "(N, T, D)"
     gates = 1
+    #: what forward keeps for backward, and the state gradient dL/dh0 (None before a pass)
+    x: np.ndarray | None
+    h0: np.ndarray | None
+    h: np.ndarray | None
+    a: np.ndarray | None
+    dz: np.ndarray | None
+    dh0: np.ndarray | None
 
     def __init__(self, n_inputs: int, n_units: int, return_sequences: bool = False,
                  clip: float | None = None,
@@ -64,11 +71,11 @@ class Recurrent(ParamLayer):
         self.init = initializers.get(init)
         self.x = self.h0 = self.h = self.a = self.dz = self.dh0 = None
 
-    def param_shapes(self):
+    def param_shapes(self) -> dict[str, tuple[int, ...]]:
         D, H, k = self.n_inputs, self.n_units, self.gates
         return {"Wx": (D, k * H), "Wh": (H, k * H), "b": (k * H,)}
 
-    def initialize(self, rng):
+    def initialize(self, rng: np.random.Generator) -> None:
         """Wx and Wh from ``init`` (fan-in D or H, fan-out k·H); b = ``init``'s bias (0)."""
         for name, shape in self.param_shapes().items():
             target = self.parameters[name]
@@ -77,7 +84,7 @@ class Recurrent(ParamLayer):
             else:
                 target[...] = self.init.tensor(rng, shape, shape[0], shape[1], target.dtype)
 
-    def output_shape(self, shape):
+    def output_shape(self, shape: tuple[int, ...]) -> tuple[int, ...]:
         """(T, D) → (H,) or, with ``return_sequences``, (T, H)."""
         if len(shape) != 2 or shape[1] != self.n_inputs or shape[0] < 1:
             raise ValueError(
@@ -86,7 +93,7 @@ class Recurrent(ParamLayer):
             )
         return (shape[0], self.n_units) if self.return_sequences else (self.n_units,)
 
-    def _state(self, given: Any, name: str, n: int, dtype) -> np.ndarray:
+    def _state(self, given: Any, name: str, n: int, dtype: np.dtype) -> np.ndarray:
         if given is None:
             return np.zeros((n, self.n_units), dtype=dtype)
         given = np.asarray(given, dtype=dtype)
@@ -102,6 +109,13 @@ class Recurrent(ParamLayer):
         N, T, D = x.shape
         return (x.reshape(N * T, D) @ self.Wx).reshape(N, T, -1) + self.b
 
+    def _kept(self, *names: str) -> list[np.ndarray]:
+        """The arrays the last forward kept, by name, for backward (refused before one)."""
+        arrays = [getattr(self, name) for name in names]
+        if any(array is None for array in arrays):
+            raise ValueError(f"{self!r} has no forward pass to go back through; call forward.")
+        return arrays
+
     def _output(self, h: np.ndarray) -> np.ndarray:
         """What the layer gives (kept as ``a``, as every layer keeps its output)."""
         self.a = h if self.return_sequences else h[:, -1]
@@ -116,11 +130,12 @@ class Recurrent(ParamLayer):
     def _weight_gradients(self, dz: np.ndarray, need_input_grad: bool) -> np.ndarray | None:
         """dWx = Σ x_tᵀ δ_t, dWh = Σ h_{t−1}ᵀ δ_t, db = Σ δ_t (one product each), then the
         clipping; returns dL/dx = δ Wxᵀ."""
-        N, T, D = self.x.shape
+        x, h0, h = self._kept("x", "h0", "h")
+        N, T, D = x.shape
         k_h = dz.shape[2]
         d2 = dz.reshape(N * T, k_h)
-        h_prev = np.concatenate([self.h0[:, None], self.h[:, :-1]], axis=1)
-        np.dot(self.x.reshape(N * T, D).T, d2, out=self.dWx)
+        h_prev = np.concatenate([h0[:, None], h[:, :-1]], axis=1)
+        np.dot(x.reshape(N * T, D).T, d2, out=self.dWx)
         np.dot(h_prev.reshape(N * T, -1).T, d2, out=self.dWh)
         np.add.reduce(d2, axis=0, out=self.db)
         if self.clip is not None:
@@ -165,9 +180,11 @@ class RNN(Recurrent):
                  init: str | initializers.Initializer = "glorot_uniform"):
         super().__init__(n_inputs, n_units, return_sequences, clip, init)
         self.activation = activations.get(activation)
-        self.z = None
+        self.z: np.ndarray | None = None
 
-    def forward(self, x, training=False, h0=None):
+    def forward(
+        self, x: np.ndarray, training: bool = False, h0: np.ndarray | None = None
+    ) -> np.ndarray:
         """z_t = x_t Wx + h_{t−1} Wh + b,  h_t = f(z_t), for t = 1 … T."""
         self.output_shape(x.shape[1:])
         N, T, _ = x.shape
@@ -180,19 +197,20 @@ class RNN(Recurrent):
         self.x, self.h0, self.z, self.h = x, h0, z, h
         return self._output(h)
 
-    def backward(self, grad_out, need_input_grad=True):
+    def backward(self, grad_out: np.ndarray, need_input_grad: bool = True) -> np.ndarray | None:
         """BPTT right to left: δ_t = (dL/dh_t + δ_{t+1} Whᵀ) ⊙ f'(z_t)."""
-        T = self.x.shape[1]
-        dz = np.empty_like(self.z)
-        dh_next = np.zeros_like(self.h0)
+        x, z, h0, h = self._kept("x", "z", "h0", "h")
+        T = x.shape[1]
+        dz = np.empty_like(z)
+        dh_next = np.zeros_like(h0)
         for t in range(T - 1, -1, -1):
             dh = dh_next + self._grad_at(grad_out, t, T)
-            dz[:, t] = self.activation.backward(dh, self.z[:, t], self.h[:, t])
+            dz[:, t] = self.activation.backward(dh, z[:, t], h[:, t])
             dh_next = dz[:, t] @ self.Wh.T
         self.dh0 = dh_next
         return self._weight_gradients(dz, need_input_grad)
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         return {**self._config(), "activation": self.activation.name,
                 "activation_config": self.activation.get_config()}
 
@@ -233,9 +251,15 @@ class LSTM(Recurrent):
                  clip: float | None = None,
                  init: str | initializers.Initializer = "glorot_uniform"):
         super().__init__(n_inputs, n_units, return_sequences, clip, init)
-        self.gate_values = self.c = self.c0 = self.dc0 = None
+        self.gate_values: np.ndarray | None = None
+        self.c: np.ndarray | None = None
+        self.c0: np.ndarray | None = None
+        self.dc0: np.ndarray | None = None
 
-    def forward(self, x, training=False, h0=None, c0=None):
+    def forward(
+        self, x: np.ndarray, training: bool = False, h0: np.ndarray | None = None,
+        c0: np.ndarray | None = None,
+    ) -> np.ndarray:
         """a_t = x_t Wx + h_{t−1} Wh + b; i, f, o = σ(…), g = tanh(…);
         c_t = f ⊙ c_{t−1} + i ⊙ g;  h_t = o ⊙ tanh(c_t)."""
         self.output_shape(x.shape[1:])
@@ -256,16 +280,17 @@ class LSTM(Recurrent):
         self.x, self.h0, self.c0, self.gate_values, self.h, self.c = x, h0, c0, gates, h, c
         return self._output(h)
 
-    def backward(self, grad_out, need_input_grad=True):
+    def backward(self, grad_out: np.ndarray, need_input_grad: bool = True) -> np.ndarray | None:
         """BPTT right to left through h_t = o ⊙ tanh(c_t) and c_t = f ⊙ c_{t−1} + i ⊙ g."""
-        T, H = self.x.shape[1], self.n_units
-        da = np.empty_like(self.gate_values)
-        dh_next, dc_next = np.zeros_like(self.h0), np.zeros_like(self.c0)
+        x, gate_values, h0, c0, c = self._kept("x", "gate_values", "h0", "c0", "c")
+        T, H = x.shape[1], self.n_units
+        da = np.empty_like(gate_values)
+        dh_next, dc_next = np.zeros_like(h0), np.zeros_like(c0)
         for t in range(T - 1, -1, -1):
-            gv = self.gate_values[:, t]
+            gv = gate_values[:, t]
             i, f, o, g = gv[:, :H], gv[:, H : 2 * H], gv[:, 2 * H : 3 * H], gv[:, 3 * H :]
-            c_prev = self.c[:, t - 1] if t > 0 else self.c0
-            tanh_c = np.tanh(self.c[:, t])
+            c_prev = c[:, t - 1] if t > 0 else c0
+            tanh_c = np.tanh(c[:, t])
             dh = dh_next + self._grad_at(grad_out, t, T)
             dc = dc_next + dh * o * (1 - tanh_c * tanh_c)
             d = da[:, t]
@@ -278,7 +303,7 @@ class LSTM(Recurrent):
         self.dh0, self.dc0 = dh_next, dc_next
         return self._weight_gradients(da, need_input_grad)
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         return self._config()
 
     @classmethod

@@ -19,6 +19,7 @@ with both sizes named::
 from __future__ import annotations
 
 import numbers
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -81,7 +82,7 @@ class ParamLayer(Layer):
         self.parameters: dict[str, np.ndarray] = {}
         self.gradients: dict[str, np.ndarray] = {}
 
-    def bind(self, params, grads):
+    def bind(self, params: dict[str, np.ndarray], grads: dict[str, np.ndarray]) -> None:
         self.parameters, self.gradients = dict(params), dict(grads)
 
     @property
@@ -99,7 +100,7 @@ class ParamLayer(Layer):
 
 
 # -- shapes through a network ------------------------------------------------------
-def is_shaped(layers: list[Layer]) -> bool:
+def is_shaped(layers: Sequence[Layer]) -> bool:
     """Whether any layer reads or gives N-D samples (then shapes are checked here)."""
     return any(hasattr(layer, "output_shape") for layer in layers)
 
@@ -125,7 +126,7 @@ def layer_output_shape(layer: Layer, shape: tuple[int, ...]) -> tuple[int, ...]:
     return (layer.n_units,)
 
 
-def propagate(layers: list[Layer], sample_shape: tuple[int, ...]) -> list[tuple[int, ...]]:
+def propagate(layers: Sequence[Layer], sample_shape: tuple[int, ...]) -> list[tuple[int, ...]]:
     """Each layer's output shape for one sample of ``sample_shape`` (batch axis left out)."""
     shapes, shape = [], tuple(sample_shape)
     for i, layer in enumerate(layers, start=1):
@@ -143,7 +144,7 @@ def input_rank(layer: Layer) -> int | None:
     return getattr(layer, "sample_rank", 1)
 
 
-def check_input(X: Any, layers: list[Layer], dtype: np.dtype) -> np.ndarray:
+def check_input(X: Any, layers: Sequence[Layer], dtype: np.dtype) -> np.ndarray:
     """X as an array of ``dtype`` whose samples the layers can take, or a sentence."""
     X = as_array(X, "X", dtype)
     rank = input_rank(layers[0])

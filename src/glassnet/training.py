@@ -351,6 +351,7 @@ def train(
     epoch_start, before = np.empty_like(params), np.empty_like(params)
     first_epoch, base_lr = len(history), optimizer.lr
     hooks = _Hooks(callbacks, verbose, epochs)
+    figures: dict[str, float]
     net.stop_training = False
     hooks.train_begin(net)
     try:

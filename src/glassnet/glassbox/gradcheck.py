@@ -20,10 +20,14 @@ True
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from glassnet import losses as losses_module
+
+if TYPE_CHECKING:
+    from glassnet.network import Network
 
 
 @dataclass(frozen=True)
@@ -98,7 +102,8 @@ class GradcheckReport:
                 f"max_rel_error={self.max_rel_error:.3g})")
 
 
-def gradcheck(net, X, y, loss="half_sse", eps: float | None = None, rtol: float | None = None,
+def gradcheck(net: Network, X: Any, y: Any, loss: str | losses_module.Loss = "half_sse",
+              eps: float | None = None, rtol: float | None = None,
               atol: float | None = None) -> GradcheckReport:
     """Compare ``net``'s backpropagated gradients with central finite differences.
 

@@ -14,7 +14,7 @@ import sys
 import time
 from typing import Any
 
-from glassnet.callbacks import Callback
+from glassnet.callbacks import Callback, Model
 from glassnet.glassbox.display import CSS, curve_svg
 
 
@@ -64,7 +64,7 @@ class LivePlot(Callback):
                 curves += curve_svg(self.val_loss, "val_loss")
         return f'{CSS}<div class="glassnet live"><p>{text}</p>{curves}</div>'
 
-    def on_train_begin(self, network):
+    def on_train_begin(self, network: Model) -> None:
         self.loss, self.val_loss, self.redraws = [], [], 0
         self._last = 0.0
         if in_kernel():
@@ -74,7 +74,7 @@ class LivePlot(Callback):
         else:
             self._handle = None
 
-    def on_epoch_end(self, epoch, logs):
+    def on_epoch_end(self, epoch: int, logs: dict[str, float]) -> None:
         self.loss.append(float(logs["loss"]))
         if "val_loss" in logs:
             self.val_loss.append(float(logs["val_loss"]))
@@ -85,7 +85,7 @@ class LivePlot(Callback):
             self._draw()
         return None
 
-    def on_train_end(self, network):
+    def on_train_end(self, network: Model) -> None:
         if self._dirty:
             self._draw()
         if self._handle is None and self.redraws:

@@ -177,8 +177,8 @@ def decision_boundary(net: Network, X: Any, y: Any, resolution: int = 200,
         from matplotlib.colors import ListedColormap
 
         grid = out.argmax(axis=1).reshape(resolution, resolution)
-        cmap = ListedColormap(palette.region_rgb(np.eye(n_classes)) / 255.0)
-        ax.imshow(grid, origin="lower", extent=extent, aspect="auto", cmap=cmap,
+        class_cmap = ListedColormap(palette.region_rgb(np.eye(n_classes)) / 255.0)
+        ax.imshow(grid, origin="lower", extent=extent, aspect="auto", cmap=class_cmap,
                   vmin=-0.5, vmax=n_classes - 0.5, interpolation="nearest")
     colors = palette.class_rgb(labels) / 255.0
     ax.scatter(X[:, 0], X[:, 1], c=colors, s=14, edgecolors="white", linewidths=0.4)
@@ -258,8 +258,9 @@ def network_diagram(net: Network, max_linewidth: float = 4.0, show_values: bool 
         neurons.set_gid(f"neurons-{l}")
         ax.text(l, 1.12, "inputs" if l == 0 else f"layer {l}\n{activation}",
                 ha="center", va="bottom", fontsize=8)
-        if l > 0 and dense[l - 1].b is not None and sizes[l] <= 12:
-            for (x0, y0), b in zip(pos, dense[l - 1].b):
+        bias = dense[l - 1].b if l > 0 else None
+        if bias is not None and sizes[l] <= 12:
+            for (x0, y0), b in zip(pos, bias):
                 ax.text(x0, y0 - 0.07, f"b={b:.2f}", ha="center", va="top", fontsize=7)
     ax.set_xlim(-0.4, len(dense) + 0.4)
     ax.set_ylim(-0.2, 1.3)
@@ -311,7 +312,7 @@ def activation_histograms(net: Network, X: Any, bins: int = 30) -> Figure:
     ]
     try:
         net.forward(X)
-        outputs = [layer.a.copy() for layer in net.dense_layers]
+        outputs = [a.copy() for a in (layer.a for layer in net.dense_layers) if a is not None]
     finally:
         for layer, (x, z, a) in zip(net.dense_layers, saved):
             layer.x, layer.z, layer.a = x, z, a

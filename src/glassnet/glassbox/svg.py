@@ -75,16 +75,16 @@ def loss_svg(losses: Sequence[float], label: str, width: int = 520, height: int 
     """A polyline of the loss per epoch, its first and last values and ``label`` written
     on it. The values are embedded as ``data-losses`` (JSON), exactly as plotted.
     ``epochs``: how many epochs evenly spaced ``losses`` stand for (default: their count)."""
-    losses = np.asarray(losses, dtype=float)
-    if losses.size < 2:
+    values = np.asarray(losses, dtype=float)
+    if values.size < 2:
         return ('<p class="note">No loss curve yet: <code>net.fit(...)</code> records the '
                 "loss of every epoch in <code>net.history</code>.</p>")
-    lo, hi = float(losses.min()), float(losses.max())
+    lo, hi = float(values.min()), float(values.max())
     span = hi - lo or 1.0
-    x = 50 + (width - 70) * np.arange(losses.size) / (losses.size - 1)
-    y = 15 + (height - 45) * (hi - losses) / span
+    x = 50 + (width - 70) * np.arange(values.size) / (values.size - 1)
+    y = 15 + (height - 45) * (hi - values) / span
     points = " ".join(f"{a:.1f},{b:.1f}" for a, b in zip(x, y))
-    data = "[" + ",".join(repr(float(v)) for v in losses) + "]"
+    data = "[" + ",".join(repr(float(v)) for v in values) + "]"
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
         f'class="loss" role="img" data-losses="{data}"><rect x="50" y="15" '
@@ -94,7 +94,7 @@ def loss_svg(losses: Sequence[float], label: str, width: int = 520, height: int 
         f'<text x="46" y="{height - 30}" font-size="10" text-anchor="end">{lo:.6g}</text>'
         f'<text x="56" y="28" font-size="10">{html.escape(label)}</text>'
         f'<text x="{width / 2:.0f}" y="{height - 8}" font-size="11" text-anchor="middle">'
-        f"epoch (1 … {epochs or losses.size})</text></svg>")
+        f"epoch (1 … {epochs or values.size})</text></svg>")
 
 
 def png(rgb: np.ndarray) -> bytes:

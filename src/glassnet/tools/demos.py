@@ -21,7 +21,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from glassnet import tutorials
-from glassnet.glassbox.trace import Trace
+from glassnet.glassbox.trace import Trace, trace
 from glassnet.layers import Dense
 from glassnet.network import Network
 from glassnet.tools import datasets
@@ -60,7 +60,7 @@ def _trace_and_fit(net: Network, X: np.ndarray, y: np.ndarray, epochs: int, lr: 
                    loss: str, intro: str) -> tuple[Trace, Any]:
     """Print what the demo trains, trace its first step, then train full-batch."""
     print(intro)
-    first_step = net.trace(X, y, loss=loss, lr=lr)
+    first_step = trace(net, X, y, loss=loss, lr=lr)
     return first_step, net.fit(X, y, epochs=epochs, lr=lr, loss=loss, optimizer="gd")
 
 

@@ -15,13 +15,16 @@ past training; :mod:`~.rules` and :mod:`~.rules_training` turn those numbers int
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from glassnet.glassbox.doctor import rules, rules_training
 from glassnet.glassbox.doctor.findings import SEVERITIES, Diagnosis, Finding
 from glassnet.glassbox.doctor.probes import PROBE_SECONDS, Measurements, measure
+
+if TYPE_CHECKING:
+    from glassnet.network import Network
 
 __all__ = ["Diagnosis", "Finding", "SEVERITIES", "diagnose", "doctor"]
 
@@ -59,7 +62,7 @@ def diagnose(m: Measurements) -> Diagnosis:
 
 
 def doctor(
-    net,
+    net: Network,
     X: Any,
     y: Any,
     loss: Any = None,

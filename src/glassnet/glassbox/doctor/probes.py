@@ -338,6 +338,8 @@ def measure(net, X, y, *, loss=None, optimizer=None, lr=None, batch_size=None, e
     layers = [_layer_probe(i, layer, i < len(dense), names[i - 1])
               for i, layer in enumerate(dense, start=1)]
     out = dense[-1].a  # a work array: read it before anything else runs on `look`
+    if out is None:  # (the pass above ran through every layer)
+        raise RuntimeError("the doctor's probe pass left no output on the last Dense layer")
     out_spread, out_classes = float(out.std(axis=0).max()), _distinct_classes(out)
     run, ratios = probe_run(net, X, y, loss_obj, optimizer, lr, batch_size, epochs, seconds,
                             layer_slices(net))
