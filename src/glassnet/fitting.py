@@ -141,7 +141,7 @@ def fit(
             history = train(
                 net, X, y, epochs=epochs, loss=loss_obj, optimizer=optimizer_obj,
                 batch_size=batch_size, shuffle=bool(shuffle), validation_data=val,
-                metrics=metric_names, callbacks=list(callbacks), verbose=verbose,
+                metrics=metric_names, callbacks=list(callbacks), verbose=int(verbose),
                 history=net.history, lr_schedule=lr_schedule,
             )  # fmt: skip
         except TrainingDivergedError as exc:

@@ -170,7 +170,7 @@ def moons(epochs: int = 10000, n_samples: int = 1000,
     print(f"Two moons: {n_samples} samples, inputs divided by their column maximum;")
     print(f"2 inputs, 10 hidden sigmoid units, 1 sigmoid output, no biases, lr 0.1, {epochs} "
           "full-batch epochs\n")
-    first_step = net.trace(X, y, loss="half_sse", lr=0.1)
+    first_step = trace(net, X, y, loss="half_sse", lr=0.1)
     history = net.fit(X, y, epochs=epochs, lr=0.1, loss="half_sse", optimizer="gd")
     shown = list(range(0, epochs, 1000))
     _print_table(f"mean half squared error per row, ½Σ(y − ŷ)² ÷ {n_samples} rows "
@@ -202,7 +202,7 @@ def blobs(epochs: int = 2000, n_samples: int = 1000,
     print(f"Three blobs: {n_samples} samples, inputs scaled to [0, 1];")
     print(f"2 inputs, 10 hidden sigmoid units, 3 softmax outputs, lr 1.0, {epochs} "
           "full-batch epochs\n")
-    first_step = net.trace(X, y, loss="categorical_crossentropy", lr=1.0)
+    first_step = trace(net, X, y, loss="categorical_crossentropy", lr=1.0)
     history = net.fit(X, y, epochs=epochs, lr=1.0, loss="categorical_crossentropy",
                       metrics=("accuracy",))
     every = max(1, epochs // 10)

@@ -343,7 +343,8 @@ def _check_unique_members(archive: zipfile.ZipFile, path: Any) -> None:
 def _check_members(archive: zipfile.ZipFile, doc: dict[str, Any], path: Any) -> None:
     """Exactly model.json and one member per listed array: any other is refused."""
     names = archive.namelist()
-    listed = doc.get("arrays") if isinstance(doc.get("arrays"), dict) else {}
+    arrays = doc.get("arrays")
+    listed = arrays if isinstance(arrays, dict) else {}
     allowed = {JSON_MEMBER} | {ARRAY_DIR + str(n) + ".npy" for n in listed}
     odd = [name for name in names if name not in allowed]
     if odd:
