@@ -176,9 +176,9 @@ class Network(Parameters):
         loss.check_target(y)
         return y
 
-    #: ``net.fit(X, y, epochs=..., lr=..., ...)`` trains the network: see
-    #: :func:`glassnet.fitting.fit`, which checks the call and runs the training loop
     fit = fitting.fit
+    """``net.fit(X, y, epochs=..., lr=..., ...)`` trains the network: it is
+    :func:`glassnet.fitting.fit`, which checks the call and runs the training loop."""
 
     def diagnose(self, X: Any, y: Any, **settings: Any) -> Diagnosis:
         """The training doctor on this network: ``gn.doctor(net, X, y, **settings)``
