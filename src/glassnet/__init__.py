@@ -18,7 +18,7 @@ from glassnet import (
 )
 from glassnet._version import __version__
 from glassnet.callbacks import Callback, EarlyStopping, EpochLogger
-from glassnet.conv import Conv2D, Flatten, MaxPool2D
+from glassnet.conv import Conv2D
 
 # The public face reaches below the engine: the glass box and the tools.
 from glassnet.glassbox import playground  # noqa: E402, I001
@@ -28,6 +28,7 @@ from glassnet.glassbox.live import LivePlot
 from glassnet.glassbox.trace import Step, Trace
 from glassnet.layers import Dense, Dropout, Layer
 from glassnet.network import Network, mlp
+from glassnet.pooling import Flatten, MaxPool2D
 from glassnet.recurrent import LSTM, RNN
 from glassnet.tools import datasets
 from glassnet.tools.export import export_script

@@ -21,7 +21,9 @@ The layer gives the last state h_T (N, H), or every state (N, T, H) with
 ``return_sequences=True``. ``clip`` (off by default) clips every element of the
 layer's weight gradients to [−clip, clip] after BPTT, as min-char-rnn does.
 Called directly, ``forward(x, h0=..., c0=...)`` starts from a given state; the
-gradient reaching it is left in ``dh0`` (and ``dc0``).
+gradient reaching it is left in ``dh0`` (and ``dc0``). Backward keeps what BPTT
+computed per step for the glass box: δ in ``dz``, dL/dh_t in ``dh`` (and the
+LSTM's dL/dc_t in ``dc``), each (N, T, ·).
 """
 
 from __future__ import annotations
@@ -57,6 +59,7 @@ class Recurrent(ParamLayer):
     a: np.ndarray | None
     dz: np.ndarray | None
     dh0: np.ndarray | None
+    dh: np.ndarray | None  # dL/dh_t (N, T, H), all of it: from the output and from step t + 1
 
     def __init__(self, n_inputs: int, n_units: int, return_sequences: bool = False,
                  clip: float | None = None,
@@ -69,7 +72,7 @@ class Recurrent(ParamLayer):
             raise ValueError(f"clip must be a positive number or None, but got {clip!r}.")
         self.clip = None if clip is None else float(clip)
         self.init = initializers.get(init)
-        self.x = self.h0 = self.h = self.a = self.dz = self.dh0 = None
+        self.x = self.h0 = self.h = self.a = self.dz = self.dh0 = self.dh = None
 
     def param_shapes(self) -> dict[str, tuple[int, ...]]:
         D, H, k = self.n_inputs, self.n_units, self.gates
@@ -201,13 +204,13 @@ class RNN(Recurrent):
         """BPTT right to left: δ_t = (dL/dh_t + δ_{t+1} Whᵀ) ⊙ f'(z_t)."""
         x, z, h0, h = self._kept("x", "z", "h0", "h")
         T = x.shape[1]
-        dz = np.empty_like(z)
+        dz, dh_all = np.empty_like(z), np.empty_like(h)
         dh_next = np.zeros_like(h0)
         for t in range(T - 1, -1, -1):
-            dh = dh_next + self._grad_at(grad_out, t, T)
+            dh_all[:, t] = dh = dh_next + self._grad_at(grad_out, t, T)
             dz[:, t] = self.activation.backward(dh, z[:, t], h[:, t])
             dh_next = dz[:, t] @ self.Wh.T
-        self.dh0 = dh_next
+        self.dh0, self.dh = dh_next, dh_all
         return self._weight_gradients(dz, need_input_grad)
 
     def get_config(self) -> dict[str, Any]:
@@ -255,6 +258,7 @@ class LSTM(Recurrent):
         self.c: np.ndarray | None = None
         self.c0: np.ndarray | None = None
         self.dc0: np.ndarray | None = None
+        self.dc: np.ndarray | None = None  # dL/dc_t (N, T, H): through h_t and from c_{t+1}
 
     def forward(
         self, x: np.ndarray, training: bool = False, h0: np.ndarray | None = None,
@@ -285,14 +289,15 @@ class LSTM(Recurrent):
         x, gate_values, h0, c0, c = self._kept("x", "gate_values", "h0", "c0", "c")
         T, H = x.shape[1], self.n_units
         da = np.empty_like(gate_values)
+        dh_all, dc_all = np.empty_like(c), np.empty_like(c)
         dh_next, dc_next = np.zeros_like(h0), np.zeros_like(c0)
         for t in range(T - 1, -1, -1):
             gv = gate_values[:, t]
             i, f, o, g = gv[:, :H], gv[:, H : 2 * H], gv[:, 2 * H : 3 * H], gv[:, 3 * H :]
             c_prev = c[:, t - 1] if t > 0 else c0
             tanh_c = np.tanh(c[:, t])
-            dh = dh_next + self._grad_at(grad_out, t, T)
-            dc = dc_next + dh * o * (1 - tanh_c * tanh_c)
+            dh_all[:, t] = dh = dh_next + self._grad_at(grad_out, t, T)
+            dc_all[:, t] = dc = dc_next + dh * o * (1 - tanh_c * tanh_c)
             d = da[:, t]
             d[:, :H] = dc * g * i * (1 - i)  # through i = σ(a_i)
             d[:, H : 2 * H] = dc * c_prev * f * (1 - f)
@@ -300,7 +305,7 @@ class LSTM(Recurrent):
             d[:, 3 * H :] = dc * i * (1 - g * g)  # through g = tanh(a_g)
             dc_next = dc * f
             dh_next = d @ self.Wh.T
-        self.dh0, self.dc0 = dh_next, dc_next
+        self.dh0, self.dc0, self.dh, self.dc = dh_next, dc_next, dh_all, dc_all
         return self._weight_gradients(da, need_input_grad)
 
     def get_config(self) -> dict[str, Any]:

@@ -44,41 +44,52 @@ def format_value(v: float, style: str, digits: int) -> str:
     return f"{v:.{digits}{style}}"
 
 
-def _header(columns: Sequence[str] | None, n_columns: int) -> str:
+def _header(columns: Sequence[str] | None, n_columns: int, corner: bool = False) -> str:
     if not columns or len(columns) != n_columns:
         return ""
     cells = "".join(f'<th title="{html.escape(str(c))}">{html.escape(str(c))}</th>'
                     for c in columns)
-    return f"<thead><tr>{cells}</tr></thead>"
+    return f"<thead><tr>{'<th></th>' if corner else ''}{cells}</tr></thead>"
+
+
+def _cell(key: str, i: int, j: int, v: float, style: str, digits: int) -> str:
+    if math.isnan(v) and key == "":
+        return "<td></td>"
+    return f'<td data-k="{key}:{i}:{j}" title="{v:.10g}">{format_value(v, style, digits)}</td>'
 
 
 def table_html(name: str, arr: np.ndarray, kind: str, max_rows: int,
                decimals: int | None = None, columns: Sequence[str] | None = None,
-               label: str | None = None) -> str:
+               label: str | None = None, rows: Sequence[str] | None = None,
+               blank_nan: bool = False, note: str = "") -> str:
     """One array as a titled ``<table>``: ``kind`` is ``operand``, ``result`` or
     ``delta`` (CSS classes); cells carry ``data-k="name:i:j"`` for the hover map.
 
     decimals : fixed digits for every cell (default: :func:`table_format`).
     columns : column labels (feature or class names), shown when they fit.
+    rows : row labels, shown in a first column when there is one per row.
+    blank_nan : show NaN as an empty cell (a row shorter than the table), not "nan".
+    note : a line under the table.
     """
     style, digits = ("f", decimals) if decimals is not None else table_format(arr)
     key = html.escape(name)
-    rows = []
+    labelled = rows is not None and len(rows) == arr.shape[0]
+    body = []
     for i, row in enumerate(arr[:max_rows]):
-        tds = "".join(
-            f'<td data-k="{key}:{i}:{j}" title="{v:.10g}">{format_value(v, style, digits)}</td>'
-            for j, v in enumerate(row)
-        )
-        rows.append(f"<tr>{tds}</tr>")
+        head = f'<th class="r">{html.escape(str(rows[i]))}</th>' if labelled and rows else ""
+        tds = "".join(_cell("" if blank_nan and math.isnan(v) else key, i, j, v, style, digits)
+                      for j, v in enumerate(row))
+        body.append(f"<tr>{head}{tds}</tr>")
     more = (f'<div class="more">… {arr.shape[0] - max_rows} more rows</div>'
             if arr.shape[0] > max_rows else "")
     shown = html.escape(label or name)
     wide = " — scroll sideways for every column" if arr.shape[1] > WIDE_COLUMNS else ""
+    below = f'<div class="note">{html.escape(note)}</div>' if note else ""
     return (f'<div class="arr {kind}"><div class="name">{shown} '
             f'<span class="more">{arr.shape[0]}×{arr.shape[1]}{wide}</span></div>'
             f'<div class="scroll"><table class="m {kind}" data-fmt="{style}" data-d="{digits}">'
-            f'{_header(columns, arr.shape[1])}<tbody>{"".join(rows)}</tbody></table></div>'
-            f"{more}</div>")
+            f'{_header(columns, arr.shape[1], labelled)}<tbody>{"".join(body)}</tbody></table>'
+            f"</div>{more}{below}</div>")
 
 
 #: the page's digits control: −/+ re-render every cell from its title

@@ -29,7 +29,7 @@ from glassnet._files import atomic_write
 from glassnet.glassbox.html_tables import DIGITS_CONTROL, DIGITS_JS, table_html
 from glassnet.glassbox.svg import boundary_html, loss_svg, network_svg
 
-_CSS = """
+CSS = """
 body{font-family:system-ui,sans-serif;margin:1.5em;color:#222;max-width:1200px}
 h1{font-size:1.4em}h2{font-size:1.15em;margin:0 0 .3em}
 section.step{border:1px solid #ddd;border-radius:6px;padding:.7em 1em;margin:1em 0;
@@ -188,7 +188,7 @@ def render_html(trace, net=None, decimals: int | None = None, max_rows: int = 12
     payload = json.dumps(deps, separators=(",", ":")).replace("</", "<\\/")
     return (
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-        f"<title>{html.escape(title)}</title><style>{_CSS}</style></head><body>"
+        f"<title>{html.escape(title)}</title><style>{CSS}</style></head><body>"
         f"<h1>{html.escape(title)}</h1>"
         f'<p class="header">Network {html.escape(sizes)}; {loss_header(trace, per_row)}; '
         f"learning_rate = {trace.lr:g}. Hover or click a computed "

@@ -196,6 +196,7 @@ class Trace:
 
 def _layer_names(n_layers: int, use_bias: list[bool]) -> list[dict[str, str | None]]:
     """The tutorial's names for one hidden layer, layer-numbered names otherwise."""
+    names: list[dict[str, str | None]]
     if n_layers == 2:
         names = [
             dict(W="wh", b="bh", z="hidden_layer_input", a="hiddenlayer_activations",

@@ -26,8 +26,9 @@ import textwrap
 from typing import Any
 
 from glassnet import activations, conv, shaped
-from glassnet.conv import Conv2D, Flatten, MaxPool2D
+from glassnet.conv import Conv2D
 from glassnet.layers import Dense, Dropout
+from glassnet.pooling import Flatten, MaxPool2D
 from glassnet.recurrent import LSTM, RNN
 
 #: the layer types an exported script can run
