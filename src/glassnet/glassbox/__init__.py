@@ -7,6 +7,10 @@
 - :mod:`~glassnet.glassbox.trace_text`, :mod:`~glassnet.glassbox.report`,
   :mod:`~glassnet.glassbox.spreadsheet`: the trace as terminal tables, a
   standalone HTML report and a live workbook;
+- :mod:`~glassnet.glassbox.layer_tables` (with ``conv_tables``, ``recurrent_tables``):
+  the step tables of Conv2D, MaxPool2D, RNN and LSTM layers, shown by
+  :mod:`~glassnet.glassbox.layer_report` (HTML) and
+  :mod:`~glassnet.glassbox.layer_sheets` (a live workbook);
 - :mod:`~glassnet.glassbox.gradcheck`: backpropagation against finite differences;
 - :mod:`~glassnet.glassbox.plotting`: matplotlib figures (``glassnet[plot]``).
 

@@ -14,8 +14,8 @@ import io
 
 import numpy as np
 
-from glassnet import activations, losses, optimizers
-from glassnet.tools import doctor_command, summaries, tabular
+from glassnet import activations, losses, optimizers, shaped
+from glassnet.tools import doctor_command, shaped_explain, summaries, tabular
 from glassnet.tools.arguments import (
     fraction,
     hidden,
@@ -211,7 +211,8 @@ def add_explain(commands) -> None:
         "model's trained weights (the model file is not changed). A legend names the "
         "columns of X (the inputs after preprocessing) and of the output (the classes).",
         "  glassnet explain penguins.gnet penguins.csv --rows 3\n"
-        "  glassnet explain penguins.gnet penguins.csv --decimals 4 --html report.html",
+        "  glassnet explain penguins.gnet penguins.csv --decimals 4 --html report.html\n"
+        "  glassnet explain cnn.gnet digits64.csv --target digit --rows 2 --cell 0,3,4,4",
     )
     model_and_labelled_data(explain)
     explain.add_argument("--rows", type=positive(int), default=4,
@@ -223,9 +224,32 @@ def add_explain(commands) -> None:
                          help="text width (default: 100)")
     explain.add_argument("--decimals", type=_count, default=2,
                          help="decimals of every number shown (default: 2)")
+    explain.add_argument("--input-shape", metavar="C,H,W", default=None,
+                         help="models on images or sequences: one sample's shape; each CSV "
+                         "row holds its values in C order (default: from the first layer, "
+                         "square images for Conv2D, T = columns / D for RNN and LSTM)")
+    explain.add_argument("--cell", type=_cell, default=None, metavar="N,F,I,J",
+                         help="models with Conv2D: the output cell whose patch, kernel and "
+                         "sum are shown (default: 0,0,0,0)")
+
+
+def _cell(text: str) -> tuple[int, ...]:
+    parts = text.split(",")
+    if len(parts) != 4 or not all(p.strip().isdigit() for p in parts):
+        raise argparse.ArgumentTypeError(f"expected four whole numbers n,f,i,j, got {text!r}")
+    return tuple(int(p) for p in parts)
 
 
 def run_explain(args) -> None:
+    from glassnet.tools.saving import load
+
+    net = load(args.model)
+    if shaped.is_shaped(net.layers):  # images or sequences: the layers' own step tables
+        shaped_explain.run(net, args)
+        return
+    if args.input_shape is not None or args.cell is not None:
+        raise UsageError("--input-shape and --cell are for models with Conv2D, MaxPool2D, "
+                         "Flatten, RNN or LSTM layers; this model has Dense layers only.")
     if args.html is not None:
         check_writable(args.html, "the HTML report")
     net = load_model(args.model)
