@@ -18,7 +18,7 @@ def trained_net(**fit):
     return net
 
 
-@pytest.mark.parametrize("make_copy", [lambda n: n.copy(), copy.deepcopy,
+@pytest.mark.parametrize("make_copy", [lambda n: n.copy(), copy.deepcopy, copy.copy,
                                        lambda n: pickle.loads(pickle.dumps(n))])
 def test_training_a_copy_changes_the_copy_and_not_the_original(make_copy):
     net = trained_net()

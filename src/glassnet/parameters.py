@@ -140,8 +140,12 @@ class Parameters:
     def copy(self) -> Any:
         """An independent copy: its own weights, gradients, optimizer state, random
         generator (in the same state), history and metadata; training it leaves
-        this network as it was. Same as ``copy.deepcopy(net)``."""
+        this network as it was. Same as ``copy.deepcopy(net)`` and ``copy.copy(net)``."""
         return copy_module.deepcopy(self)
+
+    # A shallow copy would share the layers and the parameter vector, so training it
+    # would silently train the original too: copy.copy(net) is a whole copy as well.
+    __copy__ = copy
 
     def named_parameters(self) -> Iterator[tuple[str, np.ndarray, np.ndarray]]:
         """``("layer 1 W", W, dW)``, ``("layer 1 b", b, db)``, … for every parameter

@@ -53,7 +53,8 @@ def test_diverged_names_the_first_non_finite_tensor_and_its_epoch():
     assert f.numbers["tensor"] == "Error_at_hidden_layer" and f.numbers["step"] == 8
     assert f.numbers["epoch"] > 0 and not np.isfinite(f.numbers["value"])
     assert f.cells == [f"Error_at_hidden_layer[{f.numbers['cell'][0]}, {f.numbers['cell'][1]}]"]
-    assert f"epoch {f.numbers['epoch']}" in f.explanation
+    assert f"in epoch {f.numbers['probe_epoch']} of a short run from the current weights" \
+        in f.title and "in that epoch" in f.explanation
     tutorial = diagnose(cases.diverging)["diverged"]
     assert tutorial.numbers["lr"] == 10.0 and "lr=1" in tutorial.fix
 

@@ -85,3 +85,18 @@ def test_the_train_summary_line_counts_what_glassnet_doctor_lists(monkeypatch, s
     findings = [Finding(f"n{i}", s, "t", "e", "f") for i, s in enumerate(severities)]
     monkeypatch.setattr(doctor_command, "diagnose_file", lambda *a: Diagnosis(findings))
     assert doctor_command.summary_line(None, "d.csv", "y") == line
+
+
+def test_the_divergence_message_names_one_epoch_count():
+    """It said "diverged at epoch 121" and then "The training doctor: … at epoch 122":
+    the doctor's probe starts from the rolled-back weights, so it now counts its own."""
+    from glassnet import tutorials
+
+    net = gn.Network([gn.Dense(4, 3, "sigmoid"), gn.Dense(3, 1, "linear")], seed=0)
+    with pytest.raises(gn.TrainingDivergedError) as err:
+        net.fit(tutorials.RAY_X, tutorials.RAY_Y, epochs=300, lr=10, loss="mse")
+    message = str(err.value)
+    assert message.count("at epoch") == 1, message
+    assert "The training doctor: diverged (error): training diverges: the loss becomes NaN " \
+           "or infinite in epoch " in message and "of a short run from the current weights" \
+           in message

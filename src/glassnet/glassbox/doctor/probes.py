@@ -273,7 +273,10 @@ def probe_run(net, X, y, loss, optimizer, lr, batch_size, epochs, seconds, slice
                       batch_size=batch_size, shuffle=not full_batch, callbacks=[watch])
         except TrainingDivergedError as exc:
             epoch = len(probe.history)  # history holds the epochs before the one that failed
-            diverged = {"epoch": epoch, "message": str(exc)}
+            # probe_epoch counts from the probe's start (1 = its first epoch): the probe
+            # starts from the current weights, which after a fit's rollback are not
+            # where that fit's own epoch count diverged
+            diverged = {"epoch": epoch, "probe_epoch": epoch - first + 1, "message": str(exc)}
             # fit rolled the weights back to the start of the epoch before (or of the call)
             start = epoch - 1 if epoch > first else epoch
             rows = _rows(X.shape[0], 256)

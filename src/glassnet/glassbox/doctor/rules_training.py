@@ -151,19 +151,20 @@ def diverged(m: Measurements) -> list[Finding]:
         return []
     where, cells = "", []
     if d.get("tensor") == "loss":
-        where = (f" Every array of the trace is still finite at epoch {d['epoch']}, but the "
-                 f"outputs are so far off that the loss itself overflows (inf).")
+        where = (" Every array of the trace is still finite in that epoch, but the "
+                 "outputs are so far off that the loss itself overflows (inf).")
         cells = ["E"]
     elif d.get("tensor"):
         cell = d.get("cell")
         at = f"[{cell[0]}, {cell[1]}]" if cell else ""
         step = f" in step {d['step']} ({d['title']})" if d.get("step") is not None else ""
         where = (f" The first number to overflow is {d['tensor']}{at} = {d['value']}{step} "
-                 f"of the trace, at epoch {d['epoch']}; every later step is NaN.")
+                 f"of the trace, in that epoch; every later step is NaN.")
         cells = [f"{d['tensor']}{at}"]
     return [Finding(
         "diverged", "error",
-        f"training diverges: the loss becomes NaN or infinite at epoch {d['epoch']}",
+        f"training diverges: the loss becomes NaN or infinite in epoch {d['probe_epoch']} of "
+        f"a short run from the current weights",
         f"With {m.optimizer} at lr={fmt(m.lr)} the steps overshoot and grow until a number "
         f"is no longer finite.{where}",
         f"lower the learning rate (try lr={fmt(m.lr / 10)}, or pick one with "
