@@ -113,6 +113,13 @@ class Conv2D(ParamLayer):
     db = Grad("b")
     sample_rank = 3
     input_layout = "(N, C, H, W)"
+    #: what forward keeps for backward: x, z, a, the patches X_col (cols), and δ (dz)
+    x: np.ndarray | None
+    z: np.ndarray | None
+    a: np.ndarray | None
+    cols: np.ndarray | None
+    dz: np.ndarray | None
+    padded_shape: tuple[int, ...]
 
     def __init__(self, in_channels: int, out_channels: int, kernel_size: Any, stride: Any = 1,
                  padding: Any = 0, activation: str | activations.Activation = "linear",
@@ -131,13 +138,15 @@ class Conv2D(ParamLayer):
         self.init = initializers.get(init)
         self.x = self.z = self.a = self.cols = self.dz = None
 
-    def param_shapes(self):
-        shapes = {"W": (self.out_channels, self.in_channels, *self.kernel_size)}
+    def param_shapes(self) -> dict[str, tuple[int, ...]]:
+        shapes: dict[str, tuple[int, ...]] = {
+            "W": (self.out_channels, self.in_channels, *self.kernel_size)
+        }
         if self.use_bias:
             shapes["b"] = (self.out_channels,)
         return shapes
 
-    def initialize(self, rng):
+    def initialize(self, rng: np.random.Generator) -> None:
         kh, kw = self.kernel_size
         W = self.parameters["W"]
         fan_in, fan_out = self.in_channels * kh * kw, self.out_channels * kh * kw
@@ -145,7 +154,7 @@ class Conv2D(ParamLayer):
         if "b" in self.parameters:
             self.parameters["b"][...] = self.init.bias(rng, self.out_channels, W.dtype)
 
-    def output_shape(self, shape):
+    def output_shape(self, shape: tuple[int, ...]) -> tuple[int, ...]:
         """(C, H, W) → (F, H′, W′), H′ = (H + p_top + p_bottom − kh)//s_h + 1."""
         if len(shape) != 3 or shape[0] != self.in_channels:
             raise ValueError(
@@ -161,7 +170,7 @@ class Conv2D(ParamLayer):
             )
         return (self.out_channels, (Hp - kh) // sh + 1, (Wp - kw) // sw + 1)
 
-    def forward(self, x, training=False):
+    def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
         """X_col = im2col(x);  z = X_col W_colᵀ + b as (N, F, H′, W′);  a = f(z)."""
         F = self.out_channels
         _, Ho, Wo = self.output_shape(x.shape[1:])
@@ -176,13 +185,16 @@ class Conv2D(ParamLayer):
         self.x, self.padded_shape, self.cols, self.z, self.a = x, xp.shape, cols, z, a
         return a
 
-    def backward(self, grad_out, need_input_grad=True):
+    def backward(self, grad_out: np.ndarray, need_input_grad: bool = True) -> np.ndarray | None:
         """δ = dL/da ⊙ f'(z);  dW = δ_colᵀ X_col,  db = Σ δ_col;  dL/dx = col2im(δ_col W_col)."""
         F = self.out_channels
-        dz = self.activation.backward(grad_out, self.z, self.a)
+        z, a, cols = self.z, self.a, self.cols
+        if z is None or a is None or cols is None:
+            raise ValueError(f"{self!r} has no forward pass to go back through; call forward.")
+        dz = self.activation.backward(grad_out, z, a)
         self.dz = dz
         d_col = dz.transpose(0, 2, 3, 1).reshape(-1, F)
-        np.dot(d_col.T, self.cols, out=self.dW.reshape(F, -1))
+        np.dot(d_col.T, cols, out=self.dW.reshape(F, -1))
         if self.use_bias:
             np.add.reduce(d_col, axis=0, out=self.db)
         if not need_input_grad:
@@ -192,7 +204,7 @@ class Conv2D(ParamLayer):
         pt, pb, pl, pr = self.pads
         return dxp[:, :, pt : dxp.shape[2] - pb, pl : dxp.shape[3] - pr]
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         return {
             "type": "Conv2D", "in_channels": self.in_channels,
             "out_channels": self.out_channels, "kernel_size": list(self.kernel_size),
