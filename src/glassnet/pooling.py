@@ -16,6 +16,7 @@ the window.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -61,7 +62,7 @@ class MaxPool2D(Layer):
         check_positive_int(n_inputs, "channels")
         self.n_inputs = self.n_units = int(n_inputs)
 
-    def output_shape(self, shape):
+    def output_shape(self, shape: tuple[int, ...]) -> tuple[int, ...]:
         """(C, H, W) → (C, H′, W′), H′ = (H − p_h)//s_h + 1."""
         (ph, pw), (sh, sw) = self.pool_size, self.stride
         if len(shape) != 3 or (self.n_inputs is not None and shape[0] != self.n_inputs):
@@ -76,7 +77,7 @@ class MaxPool2D(Layer):
             )
         return (shape[0], (shape[1] - ph) // sh + 1, (shape[2] - pw) // sw + 1)
 
-    def _offsets(self, x_shape: tuple[int, ...]):
+    def _offsets(self, x_shape: tuple[int, ...]) -> Iterator[tuple[int, tuple[slice, ...]]]:
         """(k, slices): for each cell (u, v) of the window, in row-major order k, the
         strided slices of x holding that cell of every window."""
         (ph, pw), (sh, sw) = self.pool_size, self.stride
@@ -86,15 +87,14 @@ class MaxPool2D(Layer):
             yield k, (slice(None), slice(None), slice(u, u + sh * Ho, sh),
                       slice(v, v + sw * Wo, sw))
 
-    def forward(self, x, training=False):
+    def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
         """The window maxima: a running maximum over the p_h·p_w cells of the windows
         (one vectorised pass per window cell, none per window)."""
-        best = None
-        for _, cell in self._offsets(x.shape):
-            if best is None:
-                best = x[cell].copy()
-            else:
-                np.maximum(best, x[cell], out=best)
+        cells = self._offsets(x.shape)
+        _, first = next(cells)
+        best = x[first].copy()
+        for _, cell in cells:
+            np.maximum(best, x[cell], out=best)
         self.x, self.a, self.winner = x, best, None
         return best
 
@@ -104,7 +104,7 @@ class MaxPool2D(Layer):
             raise ValueError(f"{self!r} has not run forward yet; call forward(x) first.")
         return self.x, self.a
 
-    def _hits(self):
+    def _hits(self) -> Iterator[tuple[int, tuple[slice, ...], np.ndarray]]:
         """(k, slices, hit) for each window cell k in row-major order: ``hit`` marks the
         windows whose first cell equal to the maximum is k (torch's choice on ties)."""
         x, a = self._kept()
@@ -134,7 +134,7 @@ class MaxPool2D(Layer):
         base = (np.arange(N * C) * (H * W)).reshape(N, C, 1, 1)
         return base + rows * W + cols
 
-    def backward(self, grad_out, need_input_grad=True):
+    def backward(self, grad_out: np.ndarray, need_input_grad: bool = True) -> np.ndarray | None:
         """dL/dx: each window's dL/da added onto its winner (the first cell equal to the
         maximum, in row-major order); zeros elsewhere."""
         self.grad_a = grad_out
@@ -145,7 +145,7 @@ class MaxPool2D(Layer):
             dx[cell] += grad_out * hit  # += adds up where windows overlap
         return dx
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         return {"type": "MaxPool2D", "pool_size": list(self.pool_size),
                 "stride": list(self.stride)}
 
@@ -172,29 +172,32 @@ class Flatten(Layer):
     any_width = True
     sample_rank = None
 
-    def __init__(self):
-        self.n_inputs = self.n_units = None
+    def __init__(self) -> None:
+        # None until data comes: the width follows the data (output_shape sets it)
+        self.n_inputs = self.n_units = None  # type: ignore[assignment]
         self.x_shape: tuple[int, ...] | None = None
         self.a: np.ndarray | None = None
 
     def build(self, n_inputs: int) -> None:
         """Nothing to take from the layer before: the width follows the data."""
 
-    def output_shape(self, shape):
+    def output_shape(self, shape: tuple[int, ...]) -> tuple[int, ...]:
         if len(shape) < 1:
             raise ValueError(f"{self!r} needs samples with at least one axis, got {show(shape)}.")
         self.n_units = int(np.prod(shape))
         return (self.n_units,)
 
-    def forward(self, x, training=False):
+    def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
         self.x_shape = x.shape
         self.a = x.reshape(x.shape[0], -1)
         return self.a
 
-    def backward(self, grad_out, need_input_grad=True):
+    def backward(self, grad_out: np.ndarray, need_input_grad: bool = True) -> np.ndarray | None:
+        if self.x_shape is None:
+            raise ValueError(f"{self!r} has not run forward yet; call forward(x) first.")
         return grad_out.reshape(self.x_shape) if need_input_grad else None
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         return {"type": "Flatten"}
 
     @classmethod
