@@ -61,11 +61,7 @@ ALLOWED_EXTRAS: dict[tuple[str, str], str] = {
 # (when the test fails for another reason it also names the fixed entries; a fixed
 # entry alone does not fail it, so that the work removing it lands on its own).
 # Never add to it.
-KNOWN_OFFENDERS: set[str] = {
-    # the conv branch (issue 15) gives Network.trace a branch and a second door:
-    "src/glassnet/network.py: from glassnet.glassbox.trace import trace",
-    "src/glassnet/network.py: from glassnet.glassbox.layer_tables import trace_layers",
-}
+KNOWN_OFFENDERS: set[str] = set()
 
 LEAVES = ("_files", "_version", "registry", "tutorials")
 EXEMPT = ("__init__", "__main__")  # the public face and `python -m glassnet`

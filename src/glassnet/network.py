@@ -37,7 +37,6 @@ from glassnet.parameters import Parameters, connect
 from glassnet.training import History
 from glassnet.validation import (
     check_choice,
-    check_positive_float,
     check_positive_int,
     check_X,
     check_y,
@@ -320,23 +319,9 @@ class Network(Parameters):
         of output ``cell`` (n, f, i, j) and the im2col matrix, for each pooling the
         winner of every window, for each RNN the time steps and BPTT.
         """
-        if shaped.is_shaped(self.layers):  # conv / recurrent layers: their own tables
-            from glassnet.glassbox.layer_tables import trace_layers
+        from glassnet.glassbox.trace import trace_network
 
-            if apply:
-                raise ValueError(
-                    "trace(apply=True) applies the update of Dense networks only; a network "
-                    "with convolutional or recurrent layers is traced without changing it. "
-                    "Train it with fit(X, y, epochs=1, optimizer='gd', lr=...) instead."
-                )
-            check_positive_float(lr, "lr")
-            loss_obj = losses_module.get(loss)
-            X = self.check_X(X)
-            return trace_layers(self, X, self.check_y(y, X.shape[0], loss_obj), loss=loss_obj,
-                                cell=cell)  # fmt: skip
-        from glassnet.glassbox.trace import trace
-
-        return trace(self, X, y, loss=loss, lr=lr, apply=apply)
+        return trace_network(self, X, y, loss=loss, lr=lr, apply=apply, cell=cell)
 
 
 def mlp(

@@ -62,6 +62,8 @@ from typing import Any
 import numpy as np
 
 from glassnet import losses as losses_module
+from glassnet import shaped
+from glassnet.glassbox.layer_tables import LayerTrace, trace_layers
 from glassnet.glassbox.trace_steps import Op, Step, build_steps
 from glassnet.optimizers import GD
 from glassnet.validation import check_positive_float
@@ -224,6 +226,25 @@ def _layer_names(n_layers: int, use_bias: list[bool]) -> list[dict[str, str | No
         info["W_new"] = f"{info['W']}_updated"
         info["b_new"] = None if info["b"] is None else f"{info['b']}_updated"
     return names
+
+
+def trace_network(net, X, y, loss="half_sse", lr: float = 0.1, apply: bool = False,
+                  cell: tuple[int, int, int, int] = (0, 0, 0, 0)) -> Trace | LayerTrace:
+    """``Network.trace``: :func:`trace` for a network of Dense layers; for one with
+    convolutional or recurrent layers, their tables
+    (:func:`glassnet.glassbox.layer_tables.trace_layers`, for output ``cell``)."""
+    if not shaped.is_shaped(net.layers):
+        return trace(net, X, y, loss=loss, lr=lr, apply=apply)
+    if apply:
+        raise ValueError(
+            "trace(apply=True) applies the update of Dense networks only; a network "
+            "with convolutional or recurrent layers is traced without changing it. "
+            "Train it with fit(X, y, epochs=1, optimizer='gd', lr=...) instead."
+        )
+    check_positive_float(lr, "lr")
+    loss_obj = losses_module.get(loss)
+    X = net.check_X(X)
+    return trace_layers(net, X, net.check_y(y, X.shape[0], loss_obj), loss=loss_obj, cell=cell)
 
 
 def trace(net, X, y, loss="half_sse", lr: float = 0.1, apply: bool = False) -> Trace:
