@@ -44,8 +44,11 @@ def network_svg(trace, width: int = 520, height: int = 260) -> tuple[str, str]:
     for l, W in enumerate(weights):
         visible = W[:shown[l], :shown[l + 1]]
         keep = palette.strongest_links(visible, MAX_LINKS_PER_LAYER)
-        if not keep.all():
-            notes.append(f"layer {l + 1}: the {int(keep.sum())} strongest of {visible.size} links")
+        if not keep.all() or visible.size < W.size:
+            drawn = "all" if keep.all() else f"the {int(keep.sum())} strongest"
+            among = f"{visible.size} links" if visible.size == W.size else (
+                f"{visible.size} links between the units drawn ({W.size} in the layer)")
+            notes.append(f"layer {l + 1}: {drawn} of the {among}")
         opacity = palette.weight_opacity(visible, biggest)
         y0, y1 = _ys(shown[l], height), _ys(shown[l + 1], height)
         for i, j in zip(*np.nonzero(keep)):
