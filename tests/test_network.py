@@ -274,6 +274,18 @@ def test_mlp_builds_the_tutorial_network_as_network_does():
     assert [layer.b for layer in deep.layers] == [None, None, None]
 
 
+def test_mlp_puts_dropout_after_each_hidden_layer_and_the_same_weights():
+    net = gn.mlp([5, 8, 6, 2], activation="relu", output="linear", init="xavier", dropout=0.25,
+                 seed=3)
+    assert [type(layer).__name__ for layer in net.layers] == [
+        "Dense", "Dropout", "Dense", "Dropout", "Dense"]
+    assert [layer.rate for layer in net.layers[1::2]] == [0.25, 0.25]
+    plain = gn.mlp([5, 8, 6, 2], activation="relu", output="linear", init="xavier", seed=3)
+    np.testing.assert_array_equal(net.params, plain.params)  # Dropout draws no weights
+    with pytest.raises(ValueError, match="Dropout rate"):
+        gn.mlp([2, 3, 1], dropout=1.0)
+
+
 @pytest.mark.parametrize("sizes", [[4], [], "43", [4, 0, 1], [4, 2.5, 1], None])
 def test_mlp_refuses_sizes_that_are_not_two_or_more_widths(sizes):
     with pytest.raises(ValueError, match="sizes"):

@@ -32,7 +32,7 @@ from glassnet import metrics as metrics_module
 from glassnet import optimizers as optimizers_module
 from glassnet.activations import Activation
 from glassnet.initializers import Initializer
-from glassnet.layers import Dense, Layer
+from glassnet.layers import Dense, Dropout, Layer
 from glassnet.parameters import Parameters, connect
 from glassnet.training import History
 from glassnet.validation import (
@@ -331,11 +331,14 @@ def mlp(
     *,
     init: str | Initializer = "uniform",
     use_bias: bool = True,
+    dropout: float = 0.0,
     seed: int | None = None,
     dtype: str = "float64",
 ) -> Network:
     """A multi-layer perceptron: Dense layers of widths ``sizes`` (inputs first,
-    outputs last), ``activation`` on every hidden layer and ``output`` on the last.
+    outputs last), ``activation`` on every hidden layer and ``output`` on the last;
+    with ``dropout`` > 0, a :class:`~glassnet.layers.Dropout` of that rate after
+    each hidden layer (``glassnet train --dropout``).
 
     The defaults are the tutorials' network (sigmoid everywhere, U[0, 1) weights):
 
@@ -343,6 +346,8 @@ def mlp(
     [Dense(4, 3, activation='sigmoid'), Dense(3, 1, activation='sigmoid')]
     >>> mlp([64, 128, 10], activation="relu", output="softmax", init="he").n_params
     9610
+    >>> mlp([4, 8, 1], dropout=0.5).layers
+    [Dense(4, 8, activation='sigmoid'), Dropout(0.5), Dense(8, 1, activation='sigmoid')]
     """
     if isinstance(sizes, (str, bytes)) or not isinstance(sizes, Sequence) or len(sizes) < 2:
         raise ValueError(
@@ -351,9 +356,10 @@ def mlp(
         )
     widths = [check_positive_int(n, f"sizes[{i}]") for i, n in enumerate(sizes)]
     last = len(widths) - 2
-    layers = [
-        Dense(n_in, n_out, activation=output if i == last else activation, use_bias=use_bias,
-              init=init)
-        for i, (n_in, n_out) in enumerate(zip(widths, widths[1:]))
-    ]  # fmt: skip
+    layers: list[Layer] = []
+    for i, (n_in, n_out) in enumerate(zip(widths, widths[1:])):
+        layers.append(Dense(n_in, n_out, activation=output if i == last else activation,
+                            use_bias=use_bias, init=init))  # fmt: skip
+        if dropout and i < last:
+            layers.append(Dropout(dropout))
     return Network(layers, seed=seed, dtype=dtype)

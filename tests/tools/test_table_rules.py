@@ -234,3 +234,39 @@ def test_the_test_split_is_reported_beside_train_and_validation(tmp_path):
     doc = json.loads(out)
     assert status == 0 and list(doc["metrics"]) == ["train", "validation", "test"]
     assert [doc["metrics"][p]["rows"] for p in doc["metrics"]] == [64, 16, 20]
+
+
+@pytest.mark.parametrize("n, fraction", [(10, 0.25), (120, 0.2), (344, 0.2), (37, 0.3)])
+def test_the_table_split_holds_out_what_fit_holds_out_class_by_class(n, fraction):
+    """One hold-out rule: as many rows as glassnet.training.hold_out (fit's and the
+    estimators'), each class in proportion to its size, from a file sorted by class."""
+    from glassnet.tools.preprocess import stratified_split
+
+    labels = np.sort(np.random.default_rng(n).choice(3, size=n, p=[0.5, 0.3, 0.2]))
+    keep, held = stratified_split(labels, n, fraction, np.random.default_rng(1))
+    expected = gn.training.hold_out(n, fraction, np.random.default_rng(0))[1].size
+    assert held.size == expected == -(-round(n * fraction * 1e9) // 10**9)  # ⌈n F⌉
+    assert sorted([*keep, *held]) == list(range(n))
+    for code in range(3):
+        share = np.sum(labels == code) * held.size / n
+        assert abs(np.sum(labels[held] == code) - share) < 1
+    numbers_keep, numbers_held = stratified_split(None, n, fraction, np.random.default_rng(1))
+    same_keep, same_held = gn.training.hold_out(n, fraction, np.random.default_rng(1))
+    np.testing.assert_array_equal(numbers_held, same_held)  # numbers: the rule's own rows
+
+
+def test_train_validates_the_rows_the_rule_gives_and_builds_with_mlp(tmp_path):
+    rows = [[float(v), ["a", "b", "c"][i * 3 // 40]] for i, v in
+            enumerate(np.random.default_rng(5).normal(size=40))]  # sorted by class
+    data = write_csv(tmp_path / "d.csv", ["x", "t"], rows)
+    status, out, err = run("train", data, "--target", "t", "--validation-split", "0.25",
+                           "--dropout", "0.3", "--hidden", "8,4", "--json",
+                           "--out", tmp_path / "m.gnet")
+    assert status == 0, err
+    assert json.loads(out)["metrics"]["validation"]["rows"] == 10  # ⌈40 × 0.25⌉, as fit
+    net = gn.load(tmp_path / "m.gnet")
+    assert repr(net.layers) == repr(gn.mlp([1, 8, 4, 3], activation="relu", output="softmax",
+                                           init="xavier", dropout=0.3).layers)
+    status, _, err = run("train", data, "--target", "t", "--test-split", "0.99",
+                         "--out", tmp_path / "n.gnet")
+    assert status == 2 and "too few to hold out a test split of 0.99" in err

@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 
 from glassnet import activations, losses
+from glassnet.network import mlp
 from glassnet.tools import demos, doctor_command, readers, table_commands, tabular
 from glassnet.tools.arguments import (
     EXIT_USAGE,
@@ -83,7 +84,8 @@ def cmd_gradcheck(args) -> int:
     else:
         rng = np.random.default_rng(args.seed)
         X, Y = rng.normal(size=(args.rows, 3)), rng.uniform(size=(args.rows, 2))
-        net = tabular.build_network(3, args.hidden, 2, args.activation, "sigmoid", args.seed)
+        net = mlp([3, *args.hidden, 2], activation=args.activation, output="sigmoid",
+                  init="xavier", seed=args.seed)
         loss = args.loss
     report = gradcheck(net, X, Y, loss=loss)
     print(report)

@@ -31,6 +31,7 @@ from glassnet.tools.columns import (
     plain_numbers,
 )
 from glassnet.tools.readers import Table
+from glassnet.training import hold_out
 
 TASKS = ("auto", "classification", "regression")
 MAX_INTEGER_CLASSES = 20
@@ -185,17 +186,22 @@ def summary_rows(specs: list[dict]) -> list[tuple[str, str, int]]:
 
 
 def stratified_split(labels: np.ndarray | None, n: int, fraction: float,
-                     rng: np.random.Generator, split) -> tuple[np.ndarray, np.ndarray]:
+                     rng: np.random.Generator, name: str = "validation_split"
+                     ) -> tuple[np.ndarray, np.ndarray]:
     """Rows to keep and rows to hold out (sorted indices into 0..n−1).
 
-    ``split(n, fraction, rng)`` is the one hold-out rule and sets how many rows
-    are held out; for classes they are drawn class by class in turn (each
-    class's rows in random order, interleaved by their rank within the class),
-    so every class is held out in proportion to its size.
+    How many are held out is the engine's one rule, :func:`glassnet.training.hold_out`
+    (the rule of ``fit(validation_split=)`` and the scikit-learn estimators):
+    ⌊n (1 − fraction)⌋ rows kept, the other ⌈n · fraction⌉ held out, drawn at
+    random from ``rng``. For numbers (``labels`` None) those are the rows. For
+    classes the same number is drawn class by class: each class's rows in random
+    order, ranked r = 0, 1, …, m − 1 within the class, and the rows held out are
+    those of smallest (r + u) / m (u uniform in [0, 1), one per class), so every
+    class is held out in proportion to its size, within one row.
     """
     if not fraction:
         return np.arange(n), np.arange(0)
-    keep, held = split(n, fraction, rng)
+    keep, held = hold_out(n, fraction, rng, name)
     if labels is None:
         return keep, held
     key = np.empty(n)

@@ -46,8 +46,7 @@ import numpy as np
 
 from glassnet import losses, metrics
 from glassnet.callbacks import EarlyStopping
-from glassnet.layers import Dense, Dropout
-from glassnet.network import Network
+from glassnet.network import Network, mlp
 from glassnet.tools.columns import CellError, encode_columns, encoded_names
 from glassnet.tools.preprocess import (
     TASKS,
@@ -60,10 +59,11 @@ from glassnet.tools.preprocess import (
 )
 from glassnet.tools.readers import Table, read_table
 from glassnet.tools.scaling import scale_features, scale_targets, standardise, unscale_targets
+from glassnet.validation import check_range
 
 __all__ = [
     "TASKS", "TrainReport", "train_table", "predict_table", "evaluate_table",
-    "labelled_rows", "check_model", "build_network", "as_table", "score",
+    "labelled_rows", "check_model", "as_table", "score",
 ]
 
 
@@ -95,21 +95,6 @@ def as_table(source: Any) -> Table:
     return table_from_frame(source)
 
 
-def build_network(n_features: int, hidden: Sequence[int], n_outputs: int, activation: str,
-                  out_activation: str, seed: int | None, init: str = "xavier",
-                  dropout: float = 0.0) -> Network:
-    """Dense layers n_features → hidden[0] → … → n_outputs, a Dropout layer after
-    each hidden one when ``dropout`` > 0."""
-    widths = [n_features, *hidden]
-    layers: list[Any] = []
-    for a, b in zip(widths, widths[1:]):
-        layers.append(Dense(a, b, activation=activation, init=init))
-        if dropout:
-            layers.append(Dropout(dropout))
-    layers.append(Dense(widths[-1], n_outputs, activation=out_activation, init=init))
-    return Network(layers, seed=seed)
-
-
 def _outputs(target: Target, loss: str | None) -> tuple[np.ndarray, str, str]:
     """Y (n, k) for the network, its output activation and default loss."""
     if target.class_names is None:
@@ -126,29 +111,23 @@ def _outputs(target: Target, loss: str | None) -> tuple[np.ndarray, str, str]:
     return np.eye(len(target.class_names))[target.values], "softmax", "categorical_crossentropy"
 
 
-def hold_out(n_samples: int, fraction: float, rng: np.random.Generator
-             ) -> tuple[np.ndarray, np.ndarray]:
-    """⌊n (1 − fraction)⌋ rows to train on, the others held out, drawn at random
-    from ``rng``; each part sorted."""
-    n_train = int(np.floor(round(n_samples * (1 - fraction), 9)))
-    if n_train < 1 or n_train == n_samples:
-        raise ValueError(
-            f"a split of {fraction:g} of {n_samples} row(s) leaves {n_train} to train on and "
-            f"{n_samples - n_train} held out; both need at least one."
-        )
-    order = rng.permutation(n_samples)
-    return np.sort(order[:n_train]), np.sort(order[n_train:])
-
-
 def _parts(target: Target, validation_split: float, test_split: float, seed: int | None):
     """Rows (indices into the target's kept rows) to train, validate and test on."""
     rng = np.random.default_rng(seed)
     labels = target.values if target.class_names is not None else None
     n = target.rows.size
-    rest, test = stratified_split(labels, n, test_split, rng, hold_out)
+    for value, name in ((test_split, "test_split"), (validation_split, "validation_split")):
+        check_range(value, name, 0, 1, high_open=True, noun="a fraction")
+    try:
+        rest, test = stratified_split(labels, n, test_split, rng, "test_split")
+    except ValueError:
+        raise ValueError(
+            f"{n} row(s) are too few to hold out a test split of {test_split:g} and keep "
+            "rows to train on; lower --test-split (0: none), or train on a bigger file."
+        ) from None
     sub = None if labels is None else labels[rest]
     try:
-        train, val = stratified_split(sub, rest.size, validation_split, rng, hold_out)
+        train, val = stratified_split(sub, rest.size, validation_split, rng)
     except ValueError:  # too few rows to hold any out: train on all, and say so
         target.notes.append(
             f"{rest.size} row(s) are too few to hold out a validation split of "
@@ -255,8 +234,8 @@ def train_table(
         meta["target_mean"], meta["target_scale"] = target_mean.tolist(), target_scale.tolist()
         Y = scale_targets(Y, meta)
     X = scale_features(raw, meta)
-    net = build_network(X.shape[1], hidden, Y.shape[1], activation, out_activation, seed,
-                        dropout=dropout)
+    net = mlp([X.shape[1], *hidden, Y.shape[1]], activation=activation, output=out_activation,
+              init="xavier", dropout=dropout, seed=seed)
     net.metadata = meta
     stopper = EarlyStopping(patience=patience) if val.size else None
     history = net.fit(
