@@ -253,8 +253,12 @@ class ProgressBar(Callback):
             else:
                 from tqdm.auto import tqdm
 
+            # the terminal's width less one, and no rate: tqdm cuts a line that is too
+            # long at its end, where the figures are
             self._bar = tqdm(
-                total=self.epochs, unit="epoch", file=self.stream or sys.stderr, leave=True
+                total=self.epochs, unit="epoch", file=self.stream or sys.stderr, leave=True,
+                ncols=shutil.get_terminal_size((80, 24)).columns - 1,
+                bar_format="{l_bar}{bar}| {n_fmt}/{total_fmt} [{elapsed}<{remaining}{postfix}]",
             )
 
     def _postfix(self, logs: dict[str, float]) -> dict[str, str]:

@@ -38,6 +38,21 @@ def test_at_80_columns_the_bar_keeps_its_figures_and_eta(monkeypatch):
     assert len(lines[-1]) <= 79
 
 
+@pytest.mark.parametrize("epochs", [5, 200, 100000])
+def test_the_tqdm_bar_fits_80_columns_with_its_figures_whole(monkeypatch, epochs):
+    monkeypatch.setenv("COLUMNS", "80")
+    stream = io.StringIO()
+    bar = ProgressBar(epochs, stream=stream, use_tqdm=True)
+    bar.on_train_begin(None)
+    for epoch in range(epochs):
+        bar.on_epoch_end(epoch, {"loss": 1.23456789e-5, "val_loss": 1234.56789})
+    bar.on_train_end(None)
+    lines = [line for line in stream.getvalue().replace("\n", "\r").split("\r") if line]
+    assert max(len(line) for line in lines) <= 79
+    assert f"| {epochs}/{epochs} [" in lines[-1]
+    assert lines[-1].endswith("<00:00, loss=1.2346e-05, val_loss=1234.6]")
+
+
 def test_fit_verbose_1_fits_80_columns(monkeypatch, capsys):
     monkeypatch.setenv("COLUMNS", "80")
     monkeypatch.setattr("glassnet.callbacks.ProgressBar.__init__.__defaults__", (None, False))
