@@ -258,7 +258,8 @@ class ProgressBar(Callback):
             self._bar = tqdm(
                 total=self.epochs, unit="epoch", file=self.stream or sys.stderr, leave=True,
                 ncols=shutil.get_terminal_size((80, 24)).columns - 1,
-                bar_format="{l_bar}{bar}| {n_fmt}/{total_fmt} [{elapsed}<{remaining}{postfix}]",
+                bar_format="{l_bar}{bar}| {n_fmt}/{total_fmt} epochs "
+                "[{elapsed}<{remaining}{postfix}]",
             )
 
     def _postfix(self, logs: dict[str, float]) -> dict[str, str]:

@@ -49,7 +49,7 @@ def test_the_tqdm_bar_fits_80_columns_with_its_figures_whole(monkeypatch, epochs
     bar.on_train_end(None)
     lines = [line for line in stream.getvalue().replace("\n", "\r").split("\r") if line]
     assert max(len(line) for line in lines) <= 79
-    assert f"| {epochs}/{epochs} [" in lines[-1]
+    assert f"| {epochs}/{epochs} epochs [" in lines[-1]
     assert lines[-1].endswith("<00:00, loss=1.2346e-05, val_loss=1234.6]")
 
 
