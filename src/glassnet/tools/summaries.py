@@ -1,5 +1,7 @@
 """The tables and JSON documents that ``glassnet train``, ``evaluate`` and
-``explain`` print; every text table fits an 80-column terminal.
+``explain`` print; every text table and line fits the terminal (an 80-column
+one included: text wraps, whole, onto indented lines; see
+:func:`glassnet.tools.terminal.table`).
 
 ``train --json`` prints one object::
 
@@ -18,18 +20,11 @@
 from __future__ import annotations
 
 import json
-import textwrap
 from typing import Any
 
 import numpy as np
 
-from glassnet.tools.terminal import fmt, table
-
-WIDTH = 80
-
-
-def _cut(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
+from glassnet.tools.terminal import columns, fmt, table, wrap
 
 
 def _network(net: Any) -> str:
@@ -40,7 +35,7 @@ def _network(net: Any) -> str:
 def columns_table(report: Any) -> str:
     """Per input column: what was done to it and how many inputs it became."""
     rows = [("column", "what was done", "inputs")]
-    rows += [(_cut(name, 20), _cut(done, 50), n) for name, done, n in report.columns]
+    rows += list(report.columns)
     return table(rows, left=2)
 
 
@@ -52,7 +47,7 @@ def figures_table(report: Any, target_name: str) -> str:
     for name in names:
         label = name
         if name == "loss" and report.task == "regression":
-            label = _cut(f"loss (standardised {target_name})", 30)
+            label = f"loss (standardised {target_name})"
         cells = [report.figures[p].get(name) for p in parts]
         shown = [int(v) if name == "rows" else fmt(v) for v in cells if v is not None]
         rows.append((label, *shown, *([""] * (len(parts) - len(shown)))))
@@ -61,13 +56,13 @@ def figures_table(report: Any, target_name: str) -> str:
 
 def train_text(net: Any, report: Any, out: str) -> str:
     meta = net.metadata
-    lines = [_cut(f"task: {report.task} ({report.reason})", WIDTH)]
+    lines = [wrap(f"task: {report.task} ({report.reason})")]
     if report.class_names:
-        lines.append(_cut(f"classes: {', '.join(report.class_names)}", WIDTH))
+        lines.append(wrap(f"classes: {', '.join(report.class_names)}"))
     lines += ["", columns_table(report), "", figures_table(report, meta["target_name"]), ""]
     best = f" (best: epoch {report.best_epoch + 1})" if report.best_epoch is not None else ""
-    lines.append(_cut(f"network: {_network(net)}, {report.epochs_run} epochs{best}", WIDTH))
-    lines.append(_cut(f"model file: {out}", WIDTH))
+    lines.append(wrap(f"network: {_network(net)}, {report.epochs_run} epochs{best}"))
+    lines.append(wrap(f"model file: {out}"))
     return "\n".join(lines)
 
 
@@ -98,23 +93,43 @@ def evaluate_json(net: Any, figures: dict[str, float], confusion: np.ndarray | N
     return json.dumps(doc)
 
 
-def explain_legend(net: Any, width: int) -> str:
+def flow(pieces: list[str], width: int) -> str:
+    """Pieces (words, or ``1 name,`` items that must stay whole) joined by spaces
+    in lines of at most ``width``, broken only between pieces; a piece longer
+    than a line gets lines of its own, wrapped."""
+    lines: list[str] = []
+    for piece in pieces:
+        if lines and len(lines[-1]) + 1 + len(piece) <= width:
+            lines[-1] += " " + piece
+        elif len(piece) <= width:
+            lines.append(piece)
+        else:
+            lines += wrap(piece, width).splitlines()
+    return "\n".join(lines)
+
+
+def numbered(intro: str, names: list[str], width: int) -> str:
+    """``intro`` then ``1 name, 2 name, …``, a number never apart from its name."""
+    items = [f"{j + 1} {name}," for j, name in enumerate(names)]
+    items[-1] = items[-1][:-1] + "."
+    return flow(intro.split() + items, width)
+
+
+def explain_legend(net: Any, width: int | None = None) -> str:
     """What the X and output columns of the trace are, and how X was standardised."""
+    width = width or columns()
     meta = net.metadata
-    names = [f"{j + 1} {name}" for j, name in enumerate(meta["feature_names"])]
-    text = [
-        "X: the inputs after preprocessing, standardised with the training rows' "
-        "mean and standard deviation, x' = (x - mean) / std. Its columns: "
-        + ", ".join(names) + "."
-    ]
+    text = [numbered("X: the inputs after preprocessing, standardised with the training rows' "
+                     "mean and standard deviation, x' = (x - mean) / std. Its columns:",
+                     list(meta["feature_names"]), width)]
     if meta.get("class_names"):
         classes = list(meta["class_names"])
         if len(classes) == 2:
-            text.append(f"Output: one column, P({classes[1]}) (1 - it is P({classes[0]})).")
+            text.append(flow(f"Output: one column, P({classes[1]}) (1 - it is "
+                             f"P({classes[0]})).".split(" "), width))
         else:
-            text.append("Output columns: " + ", ".join(
-                f"{j + 1} {c}" for j, c in enumerate(classes)) + ".")
+            text.append(numbered("Output columns:", classes, width))
     else:
-        text.append(f"Output: the standardised {meta['target_name']}, "
-                    "y' = (y - mean) / std of the training rows.")
-    return "\n".join(textwrap.fill(t, width) for t in text) + "\n"
+        text.append(flow(f"Output: the standardised {meta['target_name']}, "
+                         "y' = (y - mean) / std of the training rows.".split(" "), width))
+    return "\n".join(text) + "\n"

@@ -25,7 +25,17 @@ from glassnet.tools.arguments import (
     sub,
     target_column,
 )
-from glassnet.tools.terminal import UsageError, check_writable, fmt, note, table, write_text
+from glassnet.tools.terminal import (
+    UsageError,
+    check_writable,
+    columns,
+    confusion_table,
+    fmt,
+    note,
+    table,
+    wrap,
+    write_text,
+)
 
 
 # -- train -------------------------------------------------------------------------
@@ -124,7 +134,7 @@ def run_train(args) -> None:
         print(summaries.train_json(net, report, args.out))
     else:
         print(summaries.train_text(net, report, args.out))
-        print(doctor_command.summary_line(net, args.data, args.target, args.batch_size))
+        print(wrap(doctor_command.summary_line(net, args.data, args.target, args.batch_size)))
 
 
 # -- predict -----------------------------------------------------------------------
@@ -196,9 +206,7 @@ def run_evaluate(args) -> None:
     rows = [("metric", "value"), ("rows", int(figures.pop("rows")))]
     print(table(rows + [(k, fmt(v)) for k, v in figures.items()]))
     if confusion is not None:
-        names = net.metadata["class_names"]
-        print("\nconfusion matrix (rows: true class, columns: predicted class)")
-        print(table([("", *names)] + [(n, *map(int, row)) for n, row in zip(names, confusion)]))
+        print("\n" + confusion_table(net.metadata["class_names"], confusion.tolist()))
 
 
 # -- explain -----------------------------------------------------------------------
@@ -220,8 +228,8 @@ def add_explain(commands) -> None:
     explain.add_argument("--lr", type=positive(float), default=None,
                          help="learning rate of the step (default: the model's)")
     explain.add_argument("--html", metavar="FILE", help="also write the HTML report here")
-    explain.add_argument("--width", type=positive(int), default=100,
-                         help="text width (default: 100)")
+    explain.add_argument("--width", type=positive(int), default=None,
+                         help="text width (default: the terminal's, 80 when not a terminal)")
     explain.add_argument("--decimals", type=_count, default=2,
                          help="decimals of every number shown (default: 2)")
     explain.add_argument("--input-shape", metavar="C,H,W", default=None,
@@ -258,8 +266,9 @@ def run_explain(args) -> None:
         note(f"note: {line}")
     lr = args.lr if args.lr is not None else (net.optimizer.lr if net.optimizer else 0.1)
     step = net.trace(X, Y, loss=net.loss or "mse", lr=lr)
-    text = step.to_text(width=args.width, decimals=args.decimals)
-    print(summaries.explain_legend(net, args.width))
+    width = args.width or columns()
+    text = step.to_text(width=width, decimals=args.decimals)
+    print(summaries.explain_legend(net, width))
     print(text.replace("Initialize weights and biases",
                        "The trained weights and biases (from the model file)"))
     if args.html is not None:
