@@ -253,13 +253,16 @@ class ProgressBar(Callback):
             else:
                 from tqdm.auto import tqdm
 
-            # the terminal's width less one, and no rate: tqdm cuts a line that is too
-            # long at its end, where the figures are
+            # a text bar: the terminal's width less one, and no rate, since tqdm cuts a
+            # line that is too long at its end, where the figures are (a widget's ncols
+            # would be pixels)
+            text = {} if "notebook" in tqdm.__module__ else {
+                "ncols": shutil.get_terminal_size((80, 24)).columns - 1,
+                "bar_format": "{l_bar}{bar}| {n_fmt}/{total_fmt} epochs "
+                "[{elapsed}<{remaining}{postfix}]"}  # fmt: skip
             self._bar = tqdm(
                 total=self.epochs, unit="epoch", file=self.stream or sys.stderr, leave=True,
-                ncols=shutil.get_terminal_size((80, 24)).columns - 1,
-                bar_format="{l_bar}{bar}| {n_fmt}/{total_fmt} epochs "
-                "[{elapsed}<{remaining}{postfix}]",
+                **text,
             )
 
     def _postfix(self, logs: dict[str, float]) -> dict[str, str]:
