@@ -13,7 +13,7 @@ import pytest
 
 import glassnet as gn
 from glassnet.tools import cli
-from glassnet.tools.terminal import confusion_table, table
+from glassnet.tools.terminal import confusion_table, table, wrap
 
 LONG = [f"a_rather_long_measurement_column_name_number_{j}" for j in range(12)]
 CLASSES = ["Extraordinarily long class name alpha", "Extraordinarily long class name beta",
@@ -132,3 +132,11 @@ def test_every_command_fits_80_columns_on_a_wide_table(wide, tmp_path, monkeypat
     for row in figures["confusion"]:
         assert any(line.split()[-3:] == [str(v) for v in row] for line in evaluated.splitlines())
     assert gn.load(model).metadata["class_names"] == sorted(CLASSES)
+
+
+def test_a_long_file_name_is_never_broken():
+    path = "/a/very/long/directory/name/that/goes/on/and/on/for/quite/a/while/model.gnet"
+    text = wrap(f"model file: {path}", 60, paths=True)
+    assert text.splitlines() == ["model file:", f"  {path}"]
+    assert wrap("model file: m.gnet", 60, paths=True) == "model file: m.gnet"
+    assert max(map(len, wrap(f"model file: {path}", 60).splitlines())) <= 60

@@ -62,7 +62,7 @@ def train_text(net: Any, report: Any, out: str) -> str:
     lines += ["", columns_table(report), "", figures_table(report, meta["target_name"]), ""]
     best = f" (best: epoch {report.best_epoch + 1})" if report.best_epoch is not None else ""
     lines.append(wrap(f"network: {_network(net)}, {report.epochs_run} epochs{best}"))
-    lines.append(wrap(f"model file: {out}"))
+    lines.append(wrap(f"model file: {out}", paths=True))
     return "\n".join(lines)
 
 

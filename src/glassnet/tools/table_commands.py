@@ -178,7 +178,7 @@ def run_predict(args) -> None:
         writer.writerow(row)
     write_text(args.out, buffer.getvalue())
     if args.out is not None:
-        print(f"{len(predictions)} predictions written to {args.out}")
+        print(wrap(f"{len(predictions)} predictions written to {args.out}", paths=True))
 
 
 # -- evaluate ----------------------------------------------------------------------

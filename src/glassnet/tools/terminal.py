@@ -29,12 +29,13 @@ def columns() -> int:
     return shutil.get_terminal_size((80, 24)).columns
 
 
-def wrap(text: str, width: int | None = None, indent: str = "  ") -> str:
+def wrap(text: str, width: int | None = None, indent: str = "  ", paths: bool = False) -> str:
     """``text`` in lines of at most ``width`` (default: :func:`columns`), the
     continuation lines indented; a word too long for a line is broken, nothing
-    is dropped."""
+    is dropped. With ``paths``, no word is broken (a file name stays one piece
+    to copy, on a line of its own if need be, however long)."""
     lines = textwrap.wrap(text, max(width or columns(), len(indent) + 8), subsequent_indent=indent,
-                          break_on_hyphens=False)
+                          break_on_hyphens=False, break_long_words=not paths)
     return "\n".join(lines)
 
 
