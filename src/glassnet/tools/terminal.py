@@ -43,12 +43,13 @@ def _fit(widths: list[int], left: int, room: int) -> list[int]:
     """Column widths within ``room``: the widest text column (one of the first
     ``left``) gives a character at a time, down to MIN_WRAP; numbers never shrink."""
     widths = list(widths)
-    while sum(widths) > room:
+    while (excess := sum(widths) - room) > 0:
         shrinkable = [i for i in range(min(left, len(widths))) if widths[i] > MIN_WRAP]
         if not shrinkable:
             break
         widest = max(shrinkable, key=lambda i: widths[i])
-        widths[widest] -= 1
+        floor = max([MIN_WRAP] + [widths[i] for i in shrinkable if i != widest])
+        widths[widest] -= max(1, min(excess, widths[widest] - floor))  # in one go, to the next
     return widths
 
 
