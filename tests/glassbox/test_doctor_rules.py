@@ -125,3 +125,29 @@ def test_a_network_the_doctor_does_not_follow_is_refused_in_a_sentence():
     net = gn.Network([gn.Flatten(), gn.Dense(4, 1)], seed=0)
     with pytest.raises(TypeError, match="The doctor follows networks of Dense"):
         gn.doctor(net, np.zeros((3, 2, 2)), np.zeros((3, 1)))
+
+
+def test_every_code_the_rules_produce_is_in_docs_doctor_md_with_its_severities():
+    """The rules make each Finding("code", "severity", …) with literal strings; the
+    table of docs/doctor.md has a row per code whose severity column names each."""
+    import ast
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    made: dict[str, set[str]] = {}
+    for path in (root / "src/glassnet/glassbox/doctor").glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "Finding":
+                code, severity = node.args[0], node.args[1]
+                if isinstance(code, ast.Constant):
+                    levels = {severity.value} if isinstance(severity, ast.Constant) else {
+                        c.value for c in ast.walk(severity) if isinstance(c, ast.Constant)
+                        and c.value in ("error", "warning", "info")}
+                    made.setdefault(code.value, set()).update(levels)
+    rows = dict(re.findall(r"^\| `(\w+)` \| ([^|]+) \|", (root / "docs/doctor.md").read_text(),
+                           re.M))
+    assert len(made) >= 16 and set(made) == set(rows), (set(made) ^ set(rows))
+    wrong = {code: (levels, rows[code]) for code, levels in made.items()
+             if not all(level in rows[code] for level in levels)}
+    assert not wrong, wrong
