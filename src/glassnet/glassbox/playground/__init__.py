@@ -13,7 +13,9 @@ computes them.
 - :mod:`~glassnet.glassbox.playground.training`: :func:`train_epoch`;
 - :mod:`~glassnet.glassbox.playground.session`, :mod:`~.frames`, :mod:`~.server`,
   :mod:`~.launch`: the page (``glassnet playground``, :func:`serve`), its
-  controls and what it draws, served by Starlette on uvicorn (``glassnet[playground]``).
+  controls and what it draws, served by Starlette on uvicorn (``glassnet[playground]``);
+- :mod:`~.widget`: ``Playground(X, y)`` / ``Playground(url)``, the same engine inline
+  in a notebook (``glassnet[notebook]``).
 
 >>> import glassnet as gn
 >>> pg = gn.playground.from_url("https://playground.tensorflow.org/#seed=0.59454")
@@ -40,6 +42,7 @@ from glassnet.glassbox.playground.training import loss, train_epoch
 __all__ = [
     "FEATURES",
     "Experiment",
+    "Playground",
     "SeedRandom",
     "Session",
     "State",
@@ -54,3 +57,16 @@ __all__ = [
     "serve",
     "train_epoch",
 ]
+
+
+def __getattr__(name: str):
+    """``Playground``, the notebook widget, is imported when first asked for: it needs
+    anywidget (``glassnet[notebook]``), which the rest of the playground does not."""
+    if name == "Playground":
+        try:
+            from glassnet.glassbox.playground.widget import Playground
+        except ImportError as exc:
+            raise ImportError(f"gn.playground.Playground needs {exc.name}; install it with "
+                              f"pip install 'glassnet[notebook]'.") from exc
+        return Playground
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
