@@ -102,3 +102,31 @@ def test_unknown_loss_lists_the_valid_names():
     with pytest.raises(ValueError) as err:
         losses.get("cross_entropy")
     assert all(name in str(err.value) for name in LOSSES)
+
+
+def test_for_targets_skips_the_row_sums_only_when_every_row_sums_to_one():
+    cce = losses.CategoricalCrossEntropy()
+    one_hot = np.eye(3)[[0, 2, 1, 1]]
+    z = np.random.default_rng(0).normal(size=(4, 3))
+    p = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)
+    twin = cce.for_targets(one_hot)
+    assert twin is not cce and twin.rows_sum_to_one and not cce.rows_sum_to_one
+    assert np.array_equal(twin.fused_delta(one_hot, p), cce.fused_delta(one_hot, p))
+    for rows in (one_hot + np.eye(3)[[1, 0, 0, 0]], one_hot * [[1], [1], [0], [1]]):
+        assert cce.for_targets(rows) is cce  # a row summing to 2 or 0: the exact formula
+    half_sse = losses.get("half_sse")
+    assert half_sse.for_targets(one_hot) is half_sse
+
+
+def test_fit_trains_multi_label_rows_with_the_exact_gradient():
+    import glassnet as gn
+
+    X = np.random.default_rng(1).normal(size=(5, 2))
+    y = np.eye(3)[[0, 1, 2, 0, 1]]
+    y[0, 2] = y[3, 1] = 1.0  # two rows sum to 2
+    net = gn.Network([gn.Dense(2, 3, activation="softmax")], seed=0)
+    expected = net.params.copy()
+    net.loss_and_gradients(X, y, losses.get("categorical_crossentropy"))
+    expected -= 0.5 * net.grads
+    net.fit(X, y, epochs=1, lr=0.5, optimizer="gd", loss="categorical_crossentropy")
+    np.testing.assert_array_equal(net.params, expected)

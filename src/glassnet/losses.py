@@ -31,6 +31,8 @@ other pair goes through ``gradient`` and the activation's own ``backward``.
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 
 from glassnet.registry import resolve
@@ -76,6 +78,12 @@ class Loss:
 
     def check_target(self, y: np.ndarray) -> None:
         """Refuse targets this loss cannot take (called once, at the public boundary)."""
+
+    def for_targets(self, y: np.ndarray) -> Loss:
+        """This loss for batches of the training targets ``y`` only: what y alone decides
+        is settled here, once per fit, not on every batch (the training loop calls it;
+        the result is never kept on the network). Most losses return themselves."""
+        return self
 
     def get_config(self) -> dict:
         return {}
@@ -224,13 +232,28 @@ class CategoricalCrossEntropy(Loss):
     def gradient(self, y, yhat):
         return -y / (_clip_probability(yhat) * y.shape[0])
 
+    #: True only on the copy :meth:`for_targets` makes for targets whose rows sum to 1
+    rows_sum_to_one = False
+
     def fused_delta(self, y, yhat):
+        if self.rows_sum_to_one:  # ŷ · 1 − y is ŷ − y bit for bit: no row sums per batch
+            return super().fused_delta(y, yhat)
         # dL/dz_j = (ŷ_j Σ_k y_k − y_j) / n, exact for any non-negative row of y; it is the
         # familiar (ŷ − y) / n when the row sums to 1 (one-hot, probabilities)
         d = np.multiply(yhat, np.add.reduce(y, axis=1, keepdims=True))
         d -= y
         d /= y.shape[0]
         return d
+
+    def for_targets(self, y):
+        """A copy whose fused δ is (ŷ − y) / n when every row of ``y`` sums to exactly 1
+        (one-hot labels, most probability rows), where that is the exact formula's own
+        number; this loss itself for any other targets."""
+        if self.rows_sum_to_one or not (np.add.reduce(y, axis=1) == 1).all():
+            return self
+        twin = copy.copy(self)
+        twin.rows_sum_to_one = True
+        return twin
 
     def check_target(self, y):
         if (y < 0).any():

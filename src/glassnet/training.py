@@ -335,16 +335,16 @@ def train(
 ) -> History:
     """Run ``epochs`` epochs over validated arrays X (n, d) and y (n, k).
 
-    Each epoch: the schedule's learning rate, a snapshot of the weights (what a
-    divergence rolls back to), the batches, the finiteness check, the
-    validation figures, the history and the callbacks. ``verbose`` adds a
-    progress bar (1) or a line per epoch (2) after the given callbacks, so it
-    shows the figures they see.
+    Each epoch: the schedule's learning rate, a snapshot of the weights (what a divergence
+    rolls back to), the batches, the finiteness check, the validation figures, the history
+    and the callbacks. ``verbose`` adds a progress bar (1) or a line per epoch (2) after
+    the given callbacks, so it shows the figures they see.
     """
     step = X.shape[0] if batch_size is None else min(batch_size, X.shape[0])
     shuffle = shuffle and step < X.shape[0]  # (one batch in data order needs no shuffle)
     check_batch_fits(net, step, shuffled=shuffle, sample_shape=X.shape[1:])
     metric_fns = {name: metrics_module.get(name) for name in metrics}
+    loss = loss.for_targets(y)  # what the targets alone decide, once, not per batch
     tutorial_loop = step == X.shape[0] and not shuffle and not metric_fns
     params, param_list, grad_list = net.params, [net.params], [net.grads]
     # the weights at the start of this epoch and of the one before (see _roll_back)
