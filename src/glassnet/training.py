@@ -335,10 +335,11 @@ def train(
 ) -> History:
     """Run ``epochs`` epochs over validated arrays X (n, d) and y (n, k).
 
-    Each epoch: the schedule's learning rate, a snapshot of the weights (what a divergence
-    rolls back to), the batches, the finiteness check, the validation figures, the history
-    and the callbacks. ``verbose`` adds a progress bar (1) or a line per epoch (2) after
-    the given callbacks, so it shows the figures they see.
+    Each epoch: the schedule's learning rate, a snapshot of the weights (what a
+    divergence rolls back to), the batches, the finiteness check, the
+    validation figures, the history and the callbacks. ``verbose`` adds a
+    progress bar (1) or a line per epoch (2) after the given callbacks, so it
+    shows the figures they see.
     """
     step = X.shape[0] if batch_size is None else min(batch_size, X.shape[0])
     shuffle = shuffle and step < X.shape[0]  # (one batch in data order needs no shuffle)
