@@ -139,7 +139,7 @@ def fit(
         net.loss, net.optimizer = loss_obj, optimizer_obj
         try:
             history = train(
-                net, X, y, epochs=epochs, loss=loss_obj, optimizer=optimizer_obj,
+                net, X, y, epochs=epochs, loss=loss_obj.for_targets(y), optimizer=optimizer_obj,
                 batch_size=batch_size, shuffle=bool(shuffle), validation_data=val,
                 metrics=metric_names, callbacks=list(callbacks), verbose=int(verbose),
                 history=net.history, lr_schedule=lr_schedule,

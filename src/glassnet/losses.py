@@ -81,8 +81,8 @@ class Loss:
 
     def for_targets(self, y: np.ndarray) -> Loss:
         """This loss for batches of the training targets ``y`` only: what y alone decides
-        is settled here, once per fit, not on every batch (the training loop calls it;
-        the result is never kept on the network). Most losses return themselves."""
+        is settled here, once per fit, not on every batch (``fit`` hands the result to
+        the training loop and never keeps it on the network). Most return themselves."""
         return self
 
     def get_config(self) -> dict:

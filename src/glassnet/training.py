@@ -345,7 +345,6 @@ def train(
     shuffle = shuffle and step < X.shape[0]  # (one batch in data order needs no shuffle)
     check_batch_fits(net, step, shuffled=shuffle, sample_shape=X.shape[1:])
     metric_fns = {name: metrics_module.get(name) for name in metrics}
-    loss = loss.for_targets(y)  # what the targets alone decide, once, not per batch
     tutorial_loop = step == X.shape[0] and not shuffle and not metric_fns
     params, param_list, grad_list = net.params, [net.params], [net.grads]
     # the weights at the start of this epoch and of the one before (see _roll_back)
