@@ -152,7 +152,7 @@ def _add_playground(commands) -> None:
                             help="a TensorFlow Playground link or its hash (default: its "
                             "defaults), or a CSV file with --target")
     playground.add_argument("--target", help="with a CSV file: the column to predict (two "
-                            "classes, or numbers)")
+                            "to eight classes, or numbers)")
     playground.add_argument("--axes", type=lambda t: t.split(","), metavar="A,B",
                             help="with a CSV file: the two columns of the heatmaps "
                             "(default: the first two features)")
@@ -167,28 +167,36 @@ def _add_playground(commands) -> None:
     playground.add_argument("--no-browser", action="store_true", help="do not open a browser")
 
 
-def cmd_playground(args) -> None:
-    from glassnet.glassbox.playground.launch import main
+def playground_table(path: str, target: str) -> tuple:
+    """A CSV file as the playground's table: (X, y, feature names, target name, task),
+    the features standardised (Playground's learning rates suit unit-size inputs), and
+    a numeric target too, as ``glassnet train`` does; classes as their names."""
     from glassnet.tools.scaling import scale_features, scale_targets, standardise
 
+    data = readers.load_csv(path, target=target)
+    mean, scale = standardise(data.X)
+    X = scale_features(data.X, {"feature_mean": mean, "feature_scale": scale})
+    y = np.array(data.class_names)[data.y] if data.class_names else data.y.reshape(-1, 1)
+    if not data.class_names:  # numbers: standardised too, as glassnet train does
+        tm, ts = standardise(y)
+        y = scale_targets(y, {"target_mean": tm, "target_scale": ts}).ravel()
+    task = "classification" if data.class_names else "regression"
+    return X, y, list(data.feature_names), data.target_name, task
+
+
+def cmd_playground(args) -> None:
+    from glassnet.glassbox.playground.launch import main
+
     args.table = None
+    args.read_table = playground_table  # for CSV files dropped on the page
     if args.url.lower().endswith(".csv") or os.path.isfile(args.url):
         if not args.target:
             raise UsageError(f"with a CSV file ({args.url}), give --target COLUMN.")
-        data = readers.load_csv(args.url, target=args.target)
-        mean, scale = standardise(data.X)  # Playground's learning rates suit unit-size inputs
-        X = scale_features(data.X, {"feature_mean": mean, "feature_scale": scale})
-        y = np.array(data.class_names)[data.y] if data.class_names else data.y.reshape(-1, 1)
-        if not data.class_names:  # numbers: standardised too, as glassnet train does
-            tm, ts = standardise(y)
-            y = scale_targets(y, {"target_mean": tm, "target_scale": ts}).ravel()
-        names = list(data.feature_names)
+        args.table = playground_table(args.url, args.target)
         for axis in args.axes or []:
-            if axis not in names:
+            if axis not in args.table[2]:
                 raise UsageError(f"--axes: {axis!r} is not a feature column; the features "
-                                 f"are {', '.join(names)}.")
-        task = "classification" if data.class_names else "regression"
-        args.table = (X, y, names, data.target_name, task)
+                                 f"are {', '.join(args.table[2])}.")
     main(args)
 
 

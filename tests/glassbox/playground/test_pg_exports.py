@@ -113,23 +113,23 @@ def test_the_spreadsheet_is_the_next_step_and_recalculates_equal(kind, tmp_path)
     np.testing.assert_array_equal(trace["X"], pg.inputs(pg.train[:rows]))
 
 
-def route_paths():
-    """Every path the app serves (a new route is checked here without being listed)."""
-    paths = []
+def routes():
+    """Every (path, method) the app serves (a new route is checked here without being listed)."""
+    out = []
     for route in server_module.ROUTES:
         if route.path == "/static":
-            paths.append("/static/playground.js")
+            out.append(("/static/playground.js", "GET"))
         elif route.path != "/ws":
-            paths.append(route.path)
-    return paths
+            out.append((route.path, "POST" if "POST" in route.methods else "GET"))
+    return out
 
 
 def test_every_route_refuses_a_foreign_host_and_sends_no_cors():
     with running() as server:
-        paths = route_paths()
-        assert {"/api/export.py", "/api/export.xlsx", "/api/doctor"} <= set(paths)
-        for path in paths:
-            method = "POST" if path == "/api/control" else "GET"
+        served = routes()
+        assert {("/api/export.py", "GET"), ("/api/export.xlsx", "GET"), ("/api/doctor", "GET"),
+                ("/api/table", "POST"), ("/api/control", "POST")} <= set(served)
+        for path, method in served:
             body = {"action": "pause"} if method == "POST" else None
             status, _, text = request(server, path, method, body, headers={"Host": "evil.example"})
             assert status == 403 and "not this server's address" in text, path

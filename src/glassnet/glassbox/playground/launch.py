@@ -71,7 +71,7 @@ class Server:
     """A uvicorn server for one session, on a socket already bound."""
 
     def __init__(self, session: Session, host: str = LOOPBACK, port: int = 0,
-                 allow_remote: bool = False):
+                 allow_remote: bool = False, read_table=None):
         import uvicorn
 
         from glassnet.glassbox.playground.server import build_app
@@ -80,7 +80,7 @@ class Server:
         self.session = session
         self.socket = bind(host, port)
         self.host, self.port = host, self.socket.getsockname()[1]
-        self.app = build_app(session, allowed_hosts(host, self.port, allow_remote))
+        self.app = build_app(session, allowed_hosts(host, self.port, allow_remote), read_table)
         config = uvicorn.Config(self.app, log_level="warning", ws="websockets-sansio",
                                 lifespan="on", timeout_graceful_shutdown=2,
                                 ws_ping_interval=None)
@@ -119,13 +119,15 @@ def serve(source="", y=None, *, url: str = "", feature_names=None, target_name: 
           axes: tuple[int, int] = (0, 1), task: str | None = None, host: str = LOOPBACK,
           port: int = 0,
           open_browser: bool = True, allow_remote: bool = False,
-          session: Session | None = None) -> None:
+          session: Session | None = None, read_table=None) -> None:
     """Serve the playground until Ctrl-C; prints the address and opens it in the browser.
 
     ``serve(url)``: what TensorFlow Playground builds from a link (or its hash).
     ``serve(X, y)``: your own table (see :func:`.table.from_table`), with Playground's
     settings from ``url``, the heatmaps over columns ``axes`` of X; two classes, k
     classes (a softmax output) or numbers, as ``task`` says or y shows.
+    ``read_table(path, target)`` → (X, y, names, target, task) reads a CSV file dropped
+    on the page (``glassnet playground`` passes glassnet's reader).
     """
     if session is None and y is not None:
         from glassnet.glassbox.playground.table import from_table
@@ -133,7 +135,7 @@ def serve(source="", y=None, *, url: str = "", feature_names=None, target_name: 
         session = Session(from_table(source, y, feature_names, target_name, url, axes, task))
     elif session is None:
         session = Session.from_url(source or url)
-    server = Server(session, host, port, allow_remote)
+    server = Server(session, host, port, allow_remote, read_table)
     print(f"glassnet playground: {server.url}  (Ctrl-C stops it)", flush=True)
     if not is_loopback(host):
         print(f"warning: listening on {host}: anyone who can reach port {server.port} "
@@ -161,12 +163,14 @@ def main(args) -> None:
         ) from exc
     check_host(args.host, args.allow_remote)
     table = getattr(args, "table", None)  # (X, y, feature names, target name, task), a CSV's
+    read_table = getattr(args, "read_table", None)
     if table is not None:
         X, y, names, target, task = table
         axes = tuple(names.index(a) for a in args.axes) if args.axes else (0, 1)
         serve(X, y, url=args.settings or "", feature_names=names, target_name=target,
               axes=axes, task=task, host=args.host, port=args.port,
-              open_browser=not args.no_browser, allow_remote=args.allow_remote)
+              open_browser=not args.no_browser, allow_remote=args.allow_remote,
+              read_table=read_table)
         return
     serve(args.url, host=args.host, port=args.port, open_browser=not args.no_browser,
-          allow_remote=args.allow_remote)
+          allow_remote=args.allow_remote, read_table=read_table)

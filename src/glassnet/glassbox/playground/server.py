@@ -13,6 +13,7 @@ Routes:
   ``GET /step``: the trace report (every array, the tutorial's names) of the next step;
 - ``GET /api/doctor``: the training doctor's top finding, in one line with its fix
   (:mod:`.checkup`; the server also asks by itself when training diverges or stalls);
+- ``POST /api/table``: a CSV file dropped on the page (read by the server's reader);
 - ``POST /api/control``: one control (JSON, as :meth:`.Session.control` takes it);
 - ``WS /ws``: the training stream: a ``config`` message when the data or the
   network's shape changes, ``frame`` messages (at most ``FPS`` a second) while
@@ -32,6 +33,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import tempfile
 import time
 from collections.abc import AsyncIterator, Callable, Iterable
 from pathlib import Path
@@ -57,6 +59,7 @@ from glassnet.glassbox.playground.session import Session
 STATIC = Path(__file__).with_name("static")
 FPS = 20  # frames a second at most, per page
 SLICE = 0.02  # seconds of training between two looks at the event loop
+MAX_TABLE_BYTES = 20 * 10**6  # a dropped CSV file
 LOOK = 0.5  # seconds between two looks for trouble (divergence, a stall) while training
 
 
@@ -244,6 +247,37 @@ async def download(request: Request) -> Response:
                     headers={"content-disposition": f'attachment; filename="{name}"'})
 
 
+async def table(request: Request) -> Response:
+    """``POST /api/table`` ``{"csv": text, "target": column}``: train on a CSV file dropped
+    on the page, read by the reader the server was started with (``glassnet playground``
+    gives it glassnet's CSV reader: ``read_table(path, target)`` → X, y, names, target,
+    task), from a temporary file; at most ``MAX_TABLE_BYTES``."""
+    hub, read = hub_of(request), request.app.state.read_table
+    if read is None:
+        return JSONResponse({"error": "This playground has no CSV reader (it was started "
+                             "from Python); start it with `glassnet playground`, or pass "
+                             "your table as serve(X, y)."}, status_code=400)
+    body = await request.body()
+    if len(body) > MAX_TABLE_BYTES:
+        return JSONResponse({"error": f"The file is over {MAX_TABLE_BYTES // 10**6} MB; "
+                             f"give a smaller one, or start glassnet playground with it."},
+                            status_code=413)
+    try:
+        message = json.loads(body)
+        if not (isinstance(message, dict) and isinstance(message.get("csv"), str)
+                and isinstance(message.get("target"), str)):
+            raise ControlError('Send {"csv": the file\'s text, "target": a column name}.')
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "dropped.csv"
+            path.write_text(message["csv"], encoding="utf-8")
+            X, y, names, target, task = await asyncio.to_thread(read, str(path),
+                                                                message["target"])
+        hub.session.use_table(X, y, names, target, task)
+    except Exception as exc:  # the reader's errors are sentences about the file
+        return JSONResponse({"error": _sentence(exc)}, status_code=400)
+    return JSONResponse(hub.session.state())
+
+
 async def doctor(request: Request) -> Response:
     """``GET /api/doctor``: the training doctor's top finding on the network as it is now."""
     try:
@@ -315,17 +349,20 @@ ROUTES = [
     Route("/api/control", control, methods=["POST"]),
     *(Route(f"/api/export.{suffix}", download) for suffix in DOWNLOADS),
     Route("/api/doctor", doctor),
+    Route("/api/table", table, methods=["POST"]),
     Route("/step", step),
     WebSocketRoute("/ws", websocket),
     Mount("/static", StaticFiles(directory=STATIC), name="static"),
 ]
 
 
-def build_app(session: Session, hosts: Iterable[str] | None) -> Starlette:
+def build_app(session: Session, hosts: Iterable[str] | None,
+              read_table: Callable[[str, str], tuple] | None = None) -> Starlette:
     """The Starlette app serving ``session``; ``hosts``: the Host headers it answers
-    (None: any, for ``--allow-remote``)."""
+    (None: any, for ``--allow-remote``); ``read_table``: the CSV reader of dropped files."""
     app = Starlette(routes=ROUTES, lifespan=lifespan)
     app.state.hub = Hub(session)
+    app.state.read_table = read_table
     app.add_middleware(Security)
     app.add_middleware(Guard, hosts=hosts)
     return app

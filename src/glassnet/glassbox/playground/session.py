@@ -45,7 +45,7 @@ from glassnet.glassbox.playground.controls import (
 from glassnet.glassbox.playground.core import FEATURES, Experiment, from_state, from_url
 from glassnet.glassbox.playground.dense import bias
 from glassnet.glassbox.playground.state import ACTIVATIONS, REGULARIZATIONS, check, parse, serialize
-from glassnet.glassbox.playground.table import TableExperiment
+from glassnet.glassbox.playground.table import TableExperiment, from_table
 from glassnet.glassbox.playground.training import train_epoch
 
 
@@ -224,6 +224,18 @@ class Session:
             raise ControlError(str(exc)) from exc
         self.playing = False  # Playground's reset pauses the player
         self._restart()
+
+    def use_table(self, X: Any, y: Any, names: list[str], target_name: str,
+                  task: str | None = None) -> None:
+        """Train on a table from now on (a CSV dropped on the page), with the page's
+        settings (network shape, learning rate, seed …); paused at epoch 0."""
+        try:
+            pg = from_table(X, y, names, target_name, url=serialize(self.pg.state), task=task)
+        except ValueError as exc:
+            raise ControlError(str(exc)) from exc
+        self.pg, self.playing = pg, False
+        self._restart()
+        self.version += 1
 
     # -- what the page shows -----------------------------------------------------
     def node_ids(self) -> list[str]:

@@ -65,6 +65,7 @@
     window.addEventListener("hashchange", () => send({action: "hash", hash: location.hash.slice(1)}));
     $("#linechart").onmousemove = chartHover;
     $("#doctor-button").onclick = askDoctor;
+    wireDrop();
   }
 
   function onConfig(c) {
@@ -308,6 +309,35 @@
     }
     const text = rows.join("\n");
     if (box.textContent !== text) box.textContent = text;
+  }
+
+  // -- your own CSV file: the page sends its text and the target's name; the server reads it
+  let dropped = null;
+  function wireDrop() {
+    const zone = $("#drop");
+    zone.ondragover = (e) => { e.preventDefault(); zone.classList.add("over"); };
+    zone.ondragleave = () => zone.classList.remove("over");
+    zone.ondrop = (e) => { e.preventDefault(); zone.classList.remove("over"); if (e.dataTransfer.files[0]) chooseTarget(e.dataTransfer.files[0]); };
+    $("#csv-file").onchange = (e) => { if (e.target.files[0]) chooseTarget(e.target.files[0]); };
+    $("#csv-use").onclick = useTable;
+  }
+  async function chooseTarget(file) {
+    const text = await file.text();
+    const header = text.split(/\r?\n/).find((line) => line.trim()) || "";
+    const delimiter = [",", ";", "\t", "|"].reduce((a, b) => header.split(b).length > header.split(a).length ? b : a);
+    const columns = header.split(delimiter).map((c) => c.trim().replace(/^"(.*)"$/, "$1"));
+    dropped = {text, name: file.name};
+    fillMenu($("#csv-target"), columns);
+    $("#csv-target").value = columns[columns.length - 1];
+    $("#csv-choice").hidden = false;
+  }
+  async function useTable() {
+    if (!dropped) return;
+    const response = await fetch("/api/table", {method: "POST", headers: {"content-type": "application/json"},
+      body: JSON.stringify({csv: dropped.text, target: $("#csv-target").value})});
+    const data = await response.json();
+    if (!response.ok) { showError(`${dropped.name}: ${data.error}`); return; }
+    $("#csv-choice").hidden = true;
   }
 
   // -- the training doctor (glassnet.glassbox.doctor, run by the server) --------------
