@@ -66,7 +66,7 @@ def test_a_server_started_from_python_has_no_reader_and_says_so():
         assert api_state(server)["features"] == ["x", "y"]
 
 
-def test_a_csv_chosen_on_the_page_trains_three_classes(tmp_path):
+def test_a_csv_dropped_on_the_page_trains_three_classes(tmp_path):
     path = three_class_csv(tmp_path / "flowers.csv")
     server = Server(Session.from_url(SEED), read_table=playground_table).start()
     try:
@@ -77,7 +77,12 @@ def test_a_csv_chosen_on_the_page_trains_three_classes(tmp_path):
             page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
             page.goto(f"http://127.0.0.1:{server.port}/")
             page.wait_for_selector("div.node.input[data-feature='x']")
-            page.set_input_files("#csv-file", str(path))
+            page.evaluate("""(text) => {  // what the browser does when a file is dropped
+                const files = new DataTransfer();
+                files.items.add(new File([text], "flowers.csv", {type: "text/csv"}));
+                document.getElementById("drop").dispatchEvent(
+                    new DragEvent("drop", {dataTransfer: files, bubbles: true, cancelable: true}));
+            }""", path.read_text())
             page.wait_for_selector("#csv-choice:not([hidden])")
             options = page.eval_on_selector_all("#csv-target option", "os => os.map(o => o.value)")
             assert options == ["p", "q", "kind", "r", "s"]
@@ -90,6 +95,9 @@ def test_a_csv_chosen_on_the_page_trains_three_classes(tmp_path):
             X, y, names, target, task = playground_table(str(path), "kind")
             assert state["features"] == names == ["p", "q", "r", "s"] and task == "classification"
             np.testing.assert_array_equal(np.sort(server.session.pg.rows[:, 0]), np.sort(X[:, 0]))
+            page.set_input_files("#csv-file", str(path))  # or chosen with the file input
+            page.wait_for_selector("#csv-choice:not([hidden])")
+            assert page.input_value("#csv-target") == "s"  # the last column, by default
             assert problems == []
             browser.close()
     finally:
