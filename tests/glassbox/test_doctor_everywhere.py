@@ -69,10 +69,10 @@ def test_the_doctor_command_has_help_with_examples():
 
 @pytest.mark.parametrize("severities, line", [
     ((), "doctor: nothing wrong found"),
-    (("info",), "doctor: no warning or error; 1 note (n0): glassnet doctor MODEL DATA "
+    (("info",), "doctor: no warning or error; 1 note (n0): glassnet doctor m.gnet 'my data.csv' "
                 "explains"),
-    (("info", "info"), "doctor: no warning or error; 2 notes (n0, n1): glassnet doctor "
-                       "MODEL DATA explains"),
+    (("info", "info"), "doctor: no warning or error; 2 notes (n0, n1): glassnet doctor m.gnet "
+                       "'my data.csv' explains"),
     (("warning", "info"), "doctor: n0 (warning): t. Fix: f"),
 ])
 def test_the_train_summary_line_counts_what_glassnet_doctor_lists(monkeypatch, severities,
@@ -84,7 +84,7 @@ def test_the_train_summary_line_counts_what_glassnet_doctor_lists(monkeypatch, s
 
     findings = [Finding(f"n{i}", s, "t", "e", "f") for i, s in enumerate(severities)]
     monkeypatch.setattr(doctor_command, "diagnose_file", lambda *a: Diagnosis(findings))
-    assert doctor_command.summary_line(None, "d.csv", "y") == line
+    assert doctor_command.summary_line(None, "my data.csv", "y", model="m.gnet") == line
 
 
 def test_the_divergence_message_names_one_epoch_count():

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shlex
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -112,7 +113,7 @@ def cmd_export(args) -> None:
     check_writable(args.to, "the script")
     net = load_model(args.model)
     path = export_script(net, args.to, embed=not args.weights_beside, protect=[args.model])
-    print(f"wrote {path}: python {path} data.csv  (needs only NumPy)")
+    print(f"wrote {path}: {shlex.join(['python', str(path), 'data.csv'])}  (needs only NumPy)")
 
 
 # -- demo --------------------------------------------------------------------------

@@ -197,8 +197,8 @@ def _encode_number(spec: dict, values: np.ndarray) -> tuple[np.ndarray, str | No
     out = np.where(gaps, spec["median"], values)
     warning = None
     if gaps.any() and not spec["indicator"]:
-        warning = (f"column {spec['name']!r}: {int(gaps.sum())} missing, none in training: "
-                   f"the training median {spec['median']!r}")
+        warning = (f"column {spec['name']!r}: {int(gaps.sum())} missing (none were in "
+                   f"training), filled with the training median {spec['median']:.6g}")
     if spec["indicator"]:
         return np.column_stack([out, gaps.astype(np.float64)]), warning
     return out.reshape(-1, 1), warning

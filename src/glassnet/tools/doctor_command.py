@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shlex
 import sys
 
 from glassnet.glassbox.doctor import Diagnosis, doctor
@@ -87,7 +88,8 @@ def run_doctor(args) -> int:
     return 1 if diagnosis.has_error else 0
 
 
-def summary_line(net, data: str, target: str, batch_size: int | None = None) -> str:
+def summary_line(net, data: str, target: str, batch_size: int | None = None,
+                 model: str | None = None) -> str:
     """One line for ``glassnet train``'s summary: the top finding with its fix. The model
     is already trained and saved, so a doctor that cannot run says so and no more."""
     try:
@@ -101,5 +103,6 @@ def summary_line(net, data: str, target: str, batch_size: int | None = None) -> 
         notes = [f.code for f in diagnosis if f.severity == "info"]
         count = f"1 note ({notes[0]})" if len(notes) == 1 else \
             f"{len(notes)} notes ({', '.join(notes)})"
-        return f"doctor: no warning or error; {count}: glassnet doctor MODEL DATA explains"
+        command = shlex.join(["glassnet", "doctor", str(model or "MODEL"), str(data)])
+        return f"doctor: no warning or error; {count}: {command} explains"
     return f"doctor: {top.one_line}"

@@ -134,7 +134,8 @@ def run_train(args) -> None:
         print(summaries.train_json(net, report, args.out))
     else:
         print(summaries.train_text(net, report, args.out))
-        print(wrap(doctor_command.summary_line(net, args.data, args.target, args.batch_size)))
+        print(wrap(doctor_command.summary_line(net, args.data, args.target, args.batch_size,
+                                                model=args.out)))
 
 
 # -- predict -----------------------------------------------------------------------
