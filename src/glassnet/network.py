@@ -313,11 +313,12 @@ class Network(Parameters):
         :class:`glassnet.glassbox.trace.Trace` of the tutorial's steps 0-11; see
         :func:`glassnet.glassbox.trace.trace` (``apply=True`` keeps the update).
 
-        A network with Conv2D, MaxPool2D or RNN layers gives instead a
+        A network with Conv2D, MaxPool2D, RNN or LSTM layers gives instead a
         :class:`glassnet.glassbox.layer_tables.LayerTrace` of one forward and
         backward pass: for each convolution the patch, kernel and Σ patch ⊙ kernel
         of output ``cell`` (n, f, i, j) and the im2col matrix, for each pooling the
-        winner of every window, for each RNN the time steps and BPTT.
+        winner of every window, for each RNN and LSTM the time steps and BPTT
+        (``to_text()``, ``to_html(path)``, ``to_xlsx(path)``).
         """
         from glassnet.glassbox.trace import trace_network
 
