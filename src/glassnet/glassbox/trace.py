@@ -56,6 +56,7 @@ batch_size=None)``.
 
 from __future__ import annotations
 
+import os
 from contextlib import nullcontext
 from typing import Any
 
@@ -79,7 +80,9 @@ class Trace:
     ``network`` (the traced network).
     """
 
-    def __init__(self, steps, ops, *, loss, loss_value, lr, fused, layers, network, applied):
+    def __init__(self, steps: list[Step], ops: dict[str, Op], *, loss: losses_module.Loss,
+                 loss_value: float, lr: float, fused: bool, layers: list[dict[str, Any]],
+                 network: Any, applied: bool) -> None:
         self.steps: list[Step] = steps
         self.ops: dict[str, Op] = ops
         self.loss = loss
@@ -173,7 +176,7 @@ class Trace:
 
         return trace_html(self)
 
-    def to_html(self, path=None, **kwargs) -> str:
+    def to_html(self, path: str | os.PathLike[str] | None = None, **kwargs: Any) -> str:
         """Write the standalone HTML report to ``path`` and return the path (see
         :func:`glassnet.glassbox.report.write_html`); without a path, return the
         report's HTML as a string."""
@@ -183,7 +186,7 @@ class Trace:
             return render_html(self, **kwargs)
         return write_html(self, path, **kwargs)
 
-    def to_xlsx(self, path) -> str:
+    def to_xlsx(self, path: str | os.PathLike[str]) -> str:
         """Write the live-formula workbook (:func:`~glassnet.glassbox.spreadsheet.write_xlsx`)."""
         from glassnet.glassbox.spreadsheet import write_xlsx
 
