@@ -37,9 +37,10 @@ MAX_ENGINE_CODE = 1500  # the goal (issue 10)
 # 2,448 after network.py's fit and predict moved to fitting.py and predicting.py (their
 # imports and headers) and the type fixes (typed signatures, the checks that forward /
 # a network come first). The 1,500 goal is NOT met: the engine is about 950 lines over
-# it. The ceiling is where it stands plus a little room; lower it as the engine shrinks,
-# None once the goal is met.
-ENGINE_CODE_CEILING: int | None = 2460
+# it; 2,467 with fit's loss-growth warning (a finite loss that grew 1000-fold was
+# silent). The ceiling is where it stands plus a little room; lower it as the engine
+# shrinks, None once the goal is met.
+ENGINE_CODE_CEILING: int | None = 2475
 BEYOND_THE_DENSE_ENGINE: dict[str, str] = {
     "conv.py": "Conv2D (issue 15), read after the dense engine",
     "pooling.py": "MaxPool2D, Flatten (issue 15), read after the dense engine",

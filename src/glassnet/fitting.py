@@ -137,6 +137,7 @@ def fit(
                     batch_size=batch_size, epochs=epochs, validation_data=val)
     with _one_fit_at_a_time(net):
         net.loss, net.optimizer = loss_obj, optimizer_obj
+        first_epoch = len(net.history)
         try:
             history = train(
                 net, X, y, epochs=epochs, loss=loss_obj.for_targets(y), optimizer=optimizer_obj,
@@ -146,9 +147,29 @@ def fit(
             )  # fmt: skip
         except TrainingDivergedError as exc:
             raise TrainingDivergedError(f"{exc}{_doctor_says(net, X, y, settings)}") from None
+    growth = loss_growth_warning(history.loss[first_epoch:], loss_obj.name)
+    if growth:
+        warnings.warn(growth, RuntimeWarning, stacklevel=2)
     if doctor:
         history.diagnosis = net.diagnose(X, y, **settings)
     return history
+
+
+#: a fit call whose last loss is this many times its first is diverging, finite or not
+LOSS_GROWTH_LIMIT = 1e3
+
+
+def loss_growth_warning(losses: list[float], loss_name: str) -> str | None:
+    """A sentence when the loss of one fit call grew by ``LOSS_GROWTH_LIMIT`` or more
+    from its first epoch to its last: training is diverging although every number is
+    still finite (``sse`` over 1,000 rows at lr 0.1 ends at 6.8e286), else None."""
+    if len(losses) < 2 or not losses[0] > 0 or not losses[-1] >= LOSS_GROWTH_LIMIT * losses[0]:
+        return None
+    return (f"the {loss_name} loss grew from {losses[0]:.4g} to {losses[-1]:.4g} in this fit "
+            f"call (x{losses[-1] / losses[0]:.3g}): training is diverging, although every "
+            f"number is still finite. Lower the learning rate (net.lr_find(X, y) suggests "
+            f"one), use a mean loss such as 'mse' rather than a sum, or scale the inputs; "
+            f"net.diagnose(X, y) says which.")
 
 
 def check_fit_options(
