@@ -10,15 +10,11 @@ import re
 import matplotlib.image as mpimg
 import numpy as np
 import pytest
-from playwright.sync_api import sync_playwright
 
 import glassnet as gn
 from glassnet.glassbox import palette, plotting
 from glassnet.glassbox.html_tables import table_format
 from glassnet.tools import demos
-
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
 def run_quietly(fn, *args, **kwargs):
@@ -120,14 +116,6 @@ def test_a_trained_networks_updates_are_readable_and_their_change_is_shown(tmp_p
 
 
 # -- browser: wide tables, the digits control, colours ------------------------------------
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
 
 def test_no_table_of_a_64_feature_model_overflows_its_card(browser, tmp_path):
     rng = np.random.default_rng(1)

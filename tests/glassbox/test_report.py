@@ -6,34 +6,10 @@ import struct
 import zlib
 
 import numpy as np
-import pytest
-from playwright.sync_api import sync_playwright
 
 import glassnet as gn
+from chromium import open_file as open_page
 from glassnet.tutorials import RAY_PRINTED_WEIGHTS, RAY_X, RAY_Y
-
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
-
-def open_page(browser, path):
-    page = browser.new_page(viewport={"width": 1200, "height": 900})
-    problems, requests = [], []
-    page.on("console", lambda m: problems.append(m.text) if m.type in ("error", "warning")
-            else None)
-    page.on("pageerror", lambda e: problems.append(str(e)))
-    page.on("request", lambda r: requests.append(r.url))
-    page.goto(path.as_uri())
-    page.wait_for_load_state("load")
-    return page, problems, requests
 
 
 def ray_trace():

@@ -118,3 +118,37 @@ DIGITS_CONTROL = ('<div class="digits">Digits: <button id="digits-fewer" type="b
                   '</button> <span id="digits-extra">+0</span> <button id="digits-more" '
                   'type="button">+</button> <span class="more">(each table picks its own '
                   "digits from its values; hover a cell for all of them)</span></div>")
+
+
+_HOVER_JS = """
+(function(){
+  var deps = JSON.parse(document.getElementById('deps').textContent);
+  function clear(){
+    document.querySelectorAll('td.active,td.src').forEach(function(td){
+      td.classList.remove('active'); td.classList.remove('src');});
+  }
+  function show(td){
+    var sec = td.closest('section.step'); var k = td.dataset.k;
+    var src = (deps[sec.dataset.step] || {})[k]; if(!src) return;
+    clear(); td.classList.add('active');
+    src.forEach(function(s){
+      var c = sec.querySelector('%SOURCES%[data-k="'+s+'"]');
+      if(c) c.classList.add('src');
+    });
+    sec.querySelector('.status').textContent = k.replace(/:(\\d+):(\\d+)$/, '[$1, $2]') +
+      ' = ' + td.title + '   computed from ' + src.length + ' cell(s)';
+  }
+  document.querySelectorAll('%CELLS%[data-k]').forEach(function(td){
+    td.addEventListener('mouseenter', function(){ show(td); });
+    td.addEventListener('click', function(){ show(td); });
+  });
+})();
+"""
+
+
+def hover_js(cells: str, sources: str) -> str:
+    """The script that lights a cell's sources: hovering (or clicking) a cell matched
+    by the CSS selector ``cells`` marks it ``active`` and the cells of its step
+    section matched by ``sources`` that the page's ``deps`` JSON lists for it ``src``,
+    and writes "name[i, j] = value   computed from n cell(s)" in the step's status."""
+    return _HOVER_JS.replace("%CELLS%", cells).replace("%SOURCES%", sources)

@@ -24,7 +24,7 @@ import os
 from typing import Any
 
 from glassnet._files import atomic_write
-from glassnet.glassbox.html_tables import DIGITS_CONTROL, DIGITS_JS, table_html
+from glassnet.glassbox.html_tables import DIGITS_CONTROL, DIGITS_JS, hover_js, table_html
 from glassnet.glassbox.report import CSS
 from glassnet.glassbox.tables import Table
 
@@ -36,29 +36,7 @@ table.m td[data-k]{cursor:pointer}
 .arr>.note{max-width:20em}
 """
 
-_JS = """
-(function(){
-  var deps = JSON.parse(document.getElementById('deps').textContent);
-  function clear(){
-    document.querySelectorAll('td.active,td.src').forEach(function(td){
-      td.classList.remove('active'); td.classList.remove('src');});
-  }
-  function show(td){
-    var sec = td.closest('section.step'); var k = td.dataset.k;
-    var src = (deps[sec.dataset.step] || {})[k]; if(!src) return;
-    clear(); td.classList.add('active');
-    src.forEach(function(s){
-      var c = sec.querySelector('td[data-k="'+s+'"]'); if(c) c.classList.add('src');
-    });
-    sec.querySelector('.status').textContent = k.replace(/:(\\d+):(\\d+)$/, '[$1, $2]') +
-      ' = ' + td.title + '   computed from ' + src.length + ' cell(s)';
-  }
-  document.querySelectorAll('section.step td[data-k]').forEach(function(td){
-    td.addEventListener('mouseenter', function(){ show(td); });
-    td.addEventListener('click', function(){ show(td); });
-  });
-})();
-"""
+_JS = hover_js(cells="section.step td", sources="td")
 
 _BANDS = {
     "given": "What this layer starts from: its input and its parameters",

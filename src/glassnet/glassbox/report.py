@@ -26,7 +26,7 @@ import os
 from collections.abc import Sequence
 
 from glassnet._files import atomic_write
-from glassnet.glassbox.html_tables import DIGITS_CONTROL, DIGITS_JS, table_html
+from glassnet.glassbox.html_tables import DIGITS_CONTROL, DIGITS_JS, hover_js, table_html
 from glassnet.glassbox.svg import boundary_html, loss_svg, network_svg
 
 CSS = """
@@ -54,30 +54,7 @@ td.active{background:#ffeb3b}td.src{background:#ff9800}
 figure{margin:1em 0}figcaption{font-size:.9em;color:#555}
 """
 
-_JS = """
-(function(){
-  var deps = JSON.parse(document.getElementById('deps').textContent);
-  function clear(){
-    document.querySelectorAll('td.active,td.src').forEach(function(td){
-      td.classList.remove('active'); td.classList.remove('src');});
-  }
-  function show(td){
-    var sec = td.closest('section.step'); var k = td.dataset.k;
-    var src = (deps[sec.dataset.step] || {})[k]; if(!src) return;
-    clear(); td.classList.add('active');
-    src.forEach(function(s){
-      var c = sec.querySelector('table.operand td[data-k="'+s+'"]');
-      if(c) c.classList.add('src');
-    });
-    sec.querySelector('.status').textContent = k.replace(/:(\\d+):(\\d+)$/, '[$1, $2]') +
-      ' = ' + td.title + '   computed from ' + src.length + ' cell(s)';
-  }
-  document.querySelectorAll('table.result td[data-k]').forEach(function(td){
-    td.addEventListener('mouseenter', function(){ show(td); });
-    td.addEventListener('click', function(){ show(td); });
-  });
-})();
-"""
+_JS = hover_js(cells="table.result td", sources="table.operand td")
 
 
 def _step_deps(trace, step, max_rows: int) -> dict[str, list[str]]:

@@ -9,8 +9,6 @@ import json
 from glassnet.glassbox.playground.launch import Server
 from glassnet.glassbox.playground.session import Session
 
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 SEED = "#seed=0.59454"
 
 

@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 from pg_server_helpers import request, running
-from test_pg_page import browser, open_page, wait_until  # noqa: F401  (the fixture)
+from test_pg_page import open_page, wait_until
 
 import glassnet as gn
 from glassnet.glassbox import playground

@@ -8,10 +8,11 @@ import sys
 import urllib.request
 
 import numpy as np
-from pg_server_helpers import CHROMIUM_ARGS, SEED, api_state, request, running
+from pg_server_helpers import SEED, api_state, request, running
 from playwright.sync_api import sync_playwright
 from test_pg_table import three_classes
 
+import chromium
 from glassnet.glassbox.playground.launch import Server
 from glassnet.glassbox.playground.session import Session
 from glassnet.tools.cli import playground_table
@@ -71,7 +72,7 @@ def test_a_csv_dropped_on_the_page_trains_three_classes(tmp_path):
     server = Server(Session.from_url(SEED), read_table=playground_table).start()
     try:
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+            browser = chromium.launch(p)
             page = browser.new_page(viewport={"width": 1300, "height": 950})
             problems = []
             page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)

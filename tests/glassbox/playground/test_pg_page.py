@@ -6,8 +6,7 @@ import time
 
 import numpy as np
 import pytest
-from pg_server_helpers import CHROMIUM_ARGS, SEED, api_state, request, running
-from playwright.sync_api import sync_playwright
+from pg_server_helpers import SEED, api_state, request, running
 
 from glassnet.glassbox import playground
 
@@ -16,14 +15,6 @@ FULL_HASH = ("activation=relu&batchSize=7&dataset=xor&regDataset=reg-plane&learn
              "&discretize=true&percTrainData=60&x=true&y=true&xTimesY=true&xSquared=false"
              "&ySquared=false&cosX=false&sinX=false&cosY=false&sinY=true&collectStats=false"
              "&problem=classification&initZero=false&hideText=false&regularization=L2")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture()

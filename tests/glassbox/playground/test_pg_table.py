@@ -12,9 +12,10 @@ import urllib.request
 
 import numpy as np
 import pytest
-from pg_server_helpers import CHROMIUM_ARGS, api_state, control, request
+from pg_server_helpers import api_state, control, request
 from playwright.sync_api import sync_playwright
 
+import chromium
 from glassnet.glassbox.playground import frames
 from glassnet.glassbox.playground.launch import Server
 from glassnet.glassbox.playground.session import Session
@@ -121,7 +122,7 @@ def test_the_page_colours_three_classes():
     server = Server(session).start()
     try:
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+            browser = chromium.launch(p)
             page = browser.new_page(viewport={"width": 1300, "height": 950})
             problems, requests = [], []
             page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
@@ -192,7 +193,7 @@ def test_the_served_table_is_the_engines_and_refuses_playgrounds_data_controls()
 
 def test_the_page_shows_a_table(tmp_path):
     with serving(axes=(1, 3)) as server, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = chromium.launch(p)
         page = browser.new_page(viewport={"width": 1300, "height": 950})
         problems = []
         page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)

@@ -9,8 +9,7 @@ import numpy as np
 import pytest
 from nbclient import NotebookClient
 from nbclient.util import run_sync
-from pg_server_helpers import CHROMIUM_ARGS, SEED
-from playwright.sync_api import sync_playwright
+from pg_server_helpers import SEED
 
 from glassnet.glassbox import playground
 from glassnet.glassbox.playground.session import Session
@@ -106,14 +105,6 @@ MOUNT = """async ([esm, config, frame]) => {
 }"""
 
 
-@pytest.fixture(scope="module")
-def chromium():
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
 def heatmap_colours(b64):
     """Playground's palette as draw.js applies it to the engine's bytes q: v = q/127.5 − 1,
     31 shades from orange (−1) through grey (0) to blue (+1)."""
@@ -133,9 +124,9 @@ def link_widths(page):
         (l) => [l.id, +l.getAttribute("stroke-width")])""")
 
 
-def test_the_widgets_module_draws_the_page_from_the_model(chromium):
+def test_the_widgets_module_draws_the_page_from_the_model(browser):
     session = Session.from_url(SEED)
-    page = chromium.new_page(viewport={"width": 1000, "height": 700})
+    page = browser.new_page(viewport={"width": 1000, "height": 700})
     problems, requests = [], []
     page.on("console", lambda m: problems.append(m.text) if m.type in ("error", "warning")
             else None)
