@@ -4,7 +4,6 @@ one-row prediction must equal that row's prediction in the whole file, the
 script's, and what evaluate scores."""
 
 import contextlib
-import csv
 import io
 import json
 import subprocess
@@ -12,6 +11,7 @@ import sys
 
 import numpy as np
 import pytest
+from test_cli import write_csv
 
 import glassnet as gn
 from glassnet.tools import cli
@@ -22,14 +22,6 @@ def run(*argv):
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         status = cli.main([str(a) for a in argv])
     return status, out.getvalue(), err.getvalue()
-
-
-def write_csv(path, header, rows):
-    with open(path, "w", newline="") as f:
-        writer = csv.writer(f)
-        writer.writerow(header)
-        writer.writerows(rows)
-    return path
 
 
 def round_trip(tmp_path, header, rows, target, pick=0, train_args=()):

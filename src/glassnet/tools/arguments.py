@@ -47,29 +47,27 @@ def hidden(text: str) -> list[int]:
     return sizes
 
 
-def fraction(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = -1.0
-    if not 0 <= value < 1:
-        raise argparse.ArgumentTypeError(
-            f"expected a fraction in [0, 1), such as 0.2, got {text!r}"
-        )
-    return value
-
-
-def positive(kind):
+def checked(kind, accepts, expected: str):
+    """An argparse ``type=``: ``kind(text)`` when it parses and ``accepts`` it, else
+    "expected <expected>, got '<text>'" (NaN is accepted by no comparison)."""
     def parse(text: str):
         try:
             value = kind(text)
         except ValueError:
-            value = 0
-        if not value > 0:
-            raise argparse.ArgumentTypeError(f"expected a positive {kind.__name__}, got {text!r}")
+            value = None
+        if value is None or not accepts(value):
+            raise argparse.ArgumentTypeError(f"expected {expected}, got {text!r}")
         return value
 
     return parse
+
+
+fraction = checked(float, lambda v: 0 <= v < 1, "a fraction in [0, 1), such as 0.2")
+non_negative = checked(float, lambda v: 0 <= v < float("inf"), "a finite number >= 0")
+
+
+def positive(kind):
+    return checked(kind, lambda v: v > 0, f"a positive {kind.__name__}")
 
 
 def model_and_labelled_data(command: argparse.ArgumentParser) -> None:

@@ -21,6 +21,7 @@ from glassnet.tools.arguments import (
     hidden,
     load_model,
     model_and_labelled_data,
+    non_negative,
     positive,
     sub,
     target_column,
@@ -82,7 +83,7 @@ def add_train(commands) -> None:
     train.add_argument("--patience", type=_count, default=20, metavar="N",
                        help="epochs without a better validation loss before stopping "
                        "(default: 20)")
-    train.add_argument("--weight-decay", type=_non_negative, default=0.0, metavar="L",
+    train.add_argument("--weight-decay", type=non_negative, default=0.0, metavar="L",
                        help="L2 weight decay λ (default: 0)")
     train.add_argument("--dropout", type=fraction, default=0.0, metavar="R",
                        help="dropout rate after each hidden layer (default: 0)")
@@ -100,16 +101,6 @@ def _count(text: str) -> int:
     value = int(text) if text.strip().isdigit() else -1
     if value < 0:
         raise argparse.ArgumentTypeError(f"expected a whole number >= 0, got {text!r}")
-    return value
-
-
-def _non_negative(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = -1.0
-    if not value >= 0 or value == float("inf"):
-        raise argparse.ArgumentTypeError(f"expected a finite number >= 0, got {text!r}")
     return value
 
 
