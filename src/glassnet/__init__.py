@@ -17,7 +17,7 @@ from glassnet import (
     schedules,
 )
 from glassnet._version import __version__
-from glassnet.callbacks import Callback, EarlyStopping, EpochLogger
+from glassnet.callbacks import Callback, EarlyStopping
 from glassnet.conv import Conv2D
 
 # The public face reaches below the engine: the glass box and the tools.
@@ -25,6 +25,7 @@ from glassnet.glassbox import playground  # noqa: E402, I001
 from glassnet.glassbox.doctor import Diagnosis, Finding, doctor
 from glassnet.glassbox.gradcheck import GradcheckReport, gradcheck
 from glassnet.glassbox.live import LivePlot
+from glassnet.glassbox.progress import EpochLogger
 from glassnet.glassbox.trace import Step, Trace
 from glassnet.layers import Dense, Dropout, Layer
 from glassnet.network import Network, mlp

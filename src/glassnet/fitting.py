@@ -121,8 +121,6 @@ def fit(
     if lr is not None:
         lr = check_positive_float(lr, "lr")
     check_choice(verbose, "verbose", (0, 1, 2, "plot"))
-    if verbose == "plot":
-        callbacks, verbose = [*callbacks, _live_plot(epochs)], 0
     check_fit_options(weight_decay, validation_split, validation_data, lr_schedule)
     loss_obj = losses_module.get(loss)
     mistake = loss_output_problem(
@@ -142,7 +140,8 @@ def fit(
             history = train(
                 net, X, y, epochs=epochs, loss=loss_obj.for_targets(y), optimizer=optimizer_obj,
                 batch_size=batch_size, shuffle=bool(shuffle), validation_data=val,
-                metrics=metric_names, callbacks=list(callbacks), verbose=int(verbose),
+                metrics=metric_names, callbacks=list(callbacks),
+                displays=_displays(verbose, epochs) if verbose else [],
                 history=net.history, lr_schedule=lr_schedule,
             )  # fmt: skip
         except TrainingDivergedError as exc:
@@ -254,10 +253,10 @@ def _one_fit_at_a_time(net: Network) -> Iterator[None]:
             _TRAINING.discard(id(net))
 
 
-def _live_plot(epochs: int) -> Callback:
-    from glassnet.glassbox.live import LivePlot
+def _displays(verbose: int | str, epochs: int) -> list[Callback]:
+    from glassnet.glassbox.progress import displays
 
-    return LivePlot(epochs=epochs)
+    return displays(verbose, epochs)
 
 
 def _doctor_says(net: Network, X: np.ndarray, y: np.ndarray, settings: dict[str, Any]) -> str:

@@ -19,7 +19,6 @@ import numpy as np
 
 from glassnet import metrics as metrics_module
 from glassnet import resources, shaped
-from glassnet.callbacks import EpochLogger, ProgressBar
 from glassnet.validation import check_range
 
 if TYPE_CHECKING:
@@ -283,13 +282,12 @@ def _validation_figures(
 
 
 class _Hooks:
-    """The callbacks of one fit call, the display that ``verbose`` adds after them (so
-    it shows the figures they see), each hook called under the caller's errstate."""
+    """The callbacks of one fit call, then the displays ``verbose`` adds (so that they
+    show the figures the callbacks see), each hook called under the caller's errstate."""
 
-    def __init__(self, callbacks: list[Any], verbose: int, epochs: int):
-        self.display = [ProgressBar(epochs)] if verbose == 1 else (
-            [EpochLogger()] if verbose == 2 else [])  # fmt: skip
-        self.all = [*callbacks, *self.display]
+    def __init__(self, callbacks: list[Any], displays: list[Any]):
+        self.display = displays
+        self.all = [*callbacks, *displays]
         self.begins = [cb for cb in self.all if hasattr(cb, "on_epoch_begin")]
         self.ends = [cb for cb in self.all if hasattr(cb, "on_epoch_end")]
         self.errstate = np.geterr()  # the caller's settings, for the caller's code
@@ -329,7 +327,7 @@ def train(
     validation_data: tuple[np.ndarray, np.ndarray] | None,
     metrics: list[str],
     callbacks: list[Any],
-    verbose: int,
+    displays: list[Any],
     history: History,
     lr_schedule: Callable[[float, int], float] | None = None,
 ) -> History:
@@ -337,9 +335,10 @@ def train(
 
     Each epoch: the schedule's learning rate, a snapshot of the weights (what a
     divergence rolls back to), the batches, the finiteness check, the
-    validation figures, the history and the callbacks. ``verbose`` adds a
-    progress bar (1) or a line per epoch (2) after the given callbacks, so it
-    shows the figures they see.
+    validation figures, the history and the callbacks. ``displays`` (what
+    ``fit(verbose=...)`` shows, :mod:`glassnet.glassbox.progress`) are called
+    after the given callbacks, so that they show the figures those see, and are
+    closed before an error propagates.
     """
     step = X.shape[0] if batch_size is None else min(batch_size, X.shape[0])
     shuffle = shuffle and step < X.shape[0]  # (one batch in data order needs no shuffle)
@@ -350,7 +349,7 @@ def train(
     # the weights at the start of this epoch and of the one before (see _roll_back)
     epoch_start, before = np.empty_like(params), np.empty_like(params)
     first_epoch, base_lr = len(history), optimizer.lr
-    hooks = _Hooks(callbacks, verbose, epochs)
+    hooks = _Hooks(callbacks, displays)
     figures: dict[str, float]
     net.stop_training = False
     hooks.train_begin(net)

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import glassnet as gn
-from glassnet.callbacks import ProgressBar
+from glassnet.glassbox.progress import ProgressBar
 
 
 def _drawn_lines(columns, monkeypatch, epochs, logs):
@@ -55,7 +55,9 @@ def test_the_tqdm_bar_fits_80_columns_with_its_figures_whole(monkeypatch, epochs
 
 def test_fit_verbose_1_fits_80_columns(monkeypatch, capsys):
     monkeypatch.setenv("COLUMNS", "80")
-    monkeypatch.setattr("glassnet.callbacks.ProgressBar.__init__.__defaults__", (None, False))
+    monkeypatch.setattr(
+        "glassnet.glassbox.progress.ProgressBar.__init__.__defaults__", (None, False)
+    )
     net = gn.Network([gn.Dense(2, 1, activation="linear")], seed=0)
     X = np.random.default_rng(0).normal(size=(20, 2))
     net.fit(X, X[:, :1], epochs=12000, validation_split=0.2, verbose=1, lr=1e-3)
