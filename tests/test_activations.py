@@ -91,3 +91,32 @@ def test_sigmoid_keeps_its_relative_precision_in_the_lower_tail():
     z = np.array([[-20.0, -30.0, -37.0, -50.0, -700.0]])
     exact = np.array([[1 / (1 + math.exp(-v)) for v in z[0]]])
     np.testing.assert_allclose(activations.Sigmoid()(z), exact, rtol=1e-14)
+
+
+class PlainTanh(activations.Activation):
+    """A custom activation written without ``out=``, as a learner would."""
+
+    name = "plain_tanh"
+
+    def forward(self, z):
+        return np.tanh(z)
+
+    def derivative(self, z, a):
+        return 1 - a * a
+
+
+def test_a_custom_activation_without_out_trains_and_predicts_like_the_built_in():
+    import glassnet as gn
+
+    rng = np.random.default_rng(3)
+    X, y = rng.normal(size=(12, 3)), rng.normal(size=(12, 1))
+    nets = [gn.Network([gn.Dense(3, 5, f), gn.Dense(5, 1, "linear")], seed=4)
+            for f in (PlainTanh(), "tanh")]
+    for net in nets:
+        net.fit(X, y, epochs=20, lr=0.05, optimizer="momentum", batch_size=4)
+    np.testing.assert_array_equal(nets[0].params, nets[1].params)
+    np.testing.assert_array_equal(nets[0].predict(X), nets[1].predict(X))
+    assert not PlainTanh.overwrites_z and activations.Tanh.overwrites_z
+    z = rng.normal(size=(2, 3))
+    slope = PlainTanh().derivative(z, np.tanh(z), out=np.empty_like(z))  # out is ignored
+    np.testing.assert_array_equal(slope, activations.Tanh().derivative(z, np.tanh(z)))

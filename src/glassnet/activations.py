@@ -16,7 +16,9 @@ and the trace shows the same call's result. Softmax is not elementwise: its
 write into (a layer passes buffers it reuses from batch to batch); with
 ``out=None`` they return a fresh array. It is the same code either way: NumPy's
 ufuncs accept ``out=None``. They keep the dtype of their inputs (float32 stays
-float32). A custom activation may define them without ``out``.
+float32). A custom activation may define them without ``out``: the base class
+then lets them take it and ignore it (they return fresh arrays), so a caller may
+always pass one.
 
 All of them are numerically stable: inputs of ±1e4 or ±1e300 give finite
 results with no NumPy warning.
@@ -31,8 +33,11 @@ array([[0.25, 0.  ]])
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import inspect
 import math
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -41,16 +46,21 @@ from glassnet.registry import resolve
 from glassnet.validation import check_real
 
 
-def takes_out(method) -> bool:
-    """Whether an activation's ``forward`` / ``derivative`` / ``backward`` accepts ``out=``.
+def accepting_out(method: Callable[..., np.ndarray]) -> Callable[..., np.ndarray]:
+    """``method`` itself if it accepts ``out=``, else a wrapper that accepts and ignores it.
 
-    The built-in ones do; a custom subclass written as plain ``forward(z)`` or
-    ``derivative(z, a)`` still works, it just returns fresh arrays.
+    The built-in activations' methods accept it; a custom subclass written as plain
+    ``forward(z)`` or ``derivative(z, a)`` still works, it just returns fresh arrays.
     """
-    try:
-        return "out" in inspect.signature(method).parameters
-    except (TypeError, ValueError):
-        return False
+    with contextlib.suppress(TypeError, ValueError):  # no signature to read: wrap it
+        if "out" in inspect.signature(method).parameters:
+            return method
+
+    @functools.wraps(method)
+    def ignoring_out(*args: Any, out: np.ndarray | None = None) -> np.ndarray:
+        return method(*args)
+
+    return ignoring_out
 
 
 class Activation:
@@ -58,7 +68,9 @@ class Activation:
 
     name = "activation"
     elementwise = True
-    _derivative_takes_out = True  # each subclass asks again (__init_subclass__)
+    #: whether ``forward(z, out=z)`` may write a over z (glassnet's own activations;
+    #: predict uses it): False for a custom class that defines its own ``forward``
+    overwrites_z = True
     #: the closed interval the outputs a lie in (fit warns about targets outside it)
     output_range = (-math.inf, math.inf)
 
@@ -76,9 +88,7 @@ class Activation:
         self, grad_a: np.ndarray, z: np.ndarray, a: np.ndarray, out: np.ndarray | None = None
     ) -> np.ndarray:
         """dL/dz = dL/da ⊙ f'(z): :meth:`derivative` times ``grad_a``, in ``out`` when given."""
-        if not self._derivative_takes_out:  # a custom activation's plain derivative(z, a)
-            return np.multiply(grad_a, self.derivative(z, a), out=out)
-        slope = self.derivative(z, a, out)
+        slope = self.derivative(z, a, out=out)
         if slope is out:  # the slope is already in the buffer: multiply in place
             slope *= grad_a
             return slope
@@ -86,7 +96,11 @@ class Activation:
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        cls._derivative_takes_out = takes_out(cls.derivative)
+        # a custom class's methods written without out= take it too (and ignore it)
+        for name in ("forward", "derivative", "backward"):
+            if name in vars(cls):
+                setattr(cls, name, accepting_out(vars(cls)[name]))
+        cls.overwrites_z = cls.forward.__module__ == __name__
 
     def get_config(self) -> dict[str, Any]:
         return {}
@@ -181,7 +195,7 @@ class LeakyReLU(Activation):
     def forward(self, z, out=None):
         return np.where(z > 0, z, self.alpha * z)
 
-    def derivative(self, z, a):
+    def derivative(self, z, a, out=None):
         return np.where(z > 0, 1, self.alpha).astype(z.dtype)
 
     def get_config(self):
@@ -204,7 +218,7 @@ class ELU(Activation):
         # min(z, 0) keeps expm1 from overflowing on large positive z.
         return np.where(z > 0, z, self.alpha * np.expm1(np.minimum(z, 0)))
 
-    def derivative(self, z, a):
+    def derivative(self, z, a, out=None):
         return np.where(z > 0, 1, a + self.alpha).astype(z.dtype)
 
     def get_config(self):
@@ -220,7 +234,7 @@ class Softplus(Activation):
     def forward(self, z, out=None):
         return np.logaddexp(0, z, out=out)
 
-    def derivative(self, z, a):
+    def derivative(self, z, a, out=None):
         return Sigmoid().forward(z)
 
 
@@ -243,7 +257,7 @@ class Softmax(Activation):
         e /= np.add.reduce(e, axis=1, keepdims=True)
         return e
 
-    def derivative(self, z, a):
+    def derivative(self, z, a, out=None):
         raise ValueError(
             "softmax has no elementwise derivative: each output depends on every input "
             "of its row. Use Softmax.backward(grad_a, z, a) for the Jacobian-vector product."

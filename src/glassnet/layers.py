@@ -136,19 +136,6 @@ class Dense(Layer):
         self.delta: np.ndarray | None = None
         self._work: dict[str, tuple[np.ndarray, ...]] = {}
 
-    @property
-    def activation(self) -> activations.Activation:
-        """f, the layer's activation."""
-        return self._activation
-
-    @activation.setter
-    def activation(self, value: activations.Activation) -> None:
-        self._activation = value
-        # custom activations may not take out=; ask once here, not on every batch
-        self._forward_takes_out = activations.takes_out(value.forward)
-        self._backward_takes_out = activations.takes_out(value.backward)
-        self._activation_is_builtin = type(value).forward.__module__ == activations.__name__
-
     # -- parameters ---------------------------------------------------------
     def param_shapes(self) -> dict[str, tuple[int, ...]]:
         shapes: dict[str, tuple[int, ...]] = {"W": (self.n_inputs, self.n_units)}
@@ -228,10 +215,7 @@ class Dense(Layer):
         if self._b is not None:
             z += self._b
         self.x, self.z = x, z
-        if self._forward_takes_out:
-            self.a = self._activation.forward(z, out=a_out)
-        else:
-            self.a = self._activation.forward(z)
+        self.a = self.activation.forward(z, out=a_out)
         return self.a
 
     def infer(
@@ -242,10 +226,8 @@ class Dense(Layer):
         z = np.dot(x, W, out=out)
         if self._b is not None:
             z += self._b
-        if not self._forward_takes_out:
-            return (z if keep_z else None), self._activation.forward(z)
-        out = None if keep_z or not self._activation_is_builtin else z
-        return (z if keep_z else None), self._activation.forward(z, out=out)
+        out = z if self.activation.overwrites_z and not keep_z else None
+        return (z if keep_z else None), self.activation.forward(z, out=out)
 
     def backward(self, grad_out: np.ndarray, need_input_grad: bool = True) -> np.ndarray | None:
         """From dL/da: δ = dL/da ⊙ f'(z), then :meth:`backward_delta`."""
@@ -253,11 +235,8 @@ class Dense(Layer):
         if z is None or a is None:
             raise ValueError(f"{self!r} has no forward pass to go back through; call forward.")
         self.grad_a = grad_out
-        if self._backward_takes_out:
-            out = self.work_arrays("backward", grad_out.shape[0])[0]
-            delta = self._activation.backward(grad_out, z, a, out=out)
-        else:
-            delta = self._activation.backward(grad_out, z, a)
+        out = self.work_arrays("backward", grad_out.shape[0])[0]
+        delta = self.activation.backward(grad_out, z, a, out=out)
         return self.backward_delta(delta, need_input_grad)
 
     def backward_delta(self, delta: np.ndarray, need_input_grad: bool = True) -> np.ndarray | None:

@@ -25,14 +25,17 @@ from typing import Any
 import numpy as np
 
 from glassnet.registry import resolve
-from glassnet.validation import check_positive_float, check_real, shown
+from glassnet.validation import check_positive_float, check_real
 
 
 class Optimizer:
     """Base class. Subclasses implement :meth:`update` for one parameter array."""
 
     name = "optimizer"
+    #: the constructor's settings, in the order :meth:`get_config` lists them
+    hyperparameters: tuple[str, ...] = ("lr", "weight_decay")
     #: what :attr:`state` holds per parameter: arrays shaped like it, and step counts
+    #: (a model file's restored state is checked against these by tools.model_checks)
     state_arrays: tuple[str, ...] = ()
     state_counts: tuple[str, ...] = ()
     #: state arrays that are running averages of g², never negative
@@ -51,10 +54,7 @@ class Optimizer:
         for i, (theta, g) in enumerate(zip(params, grads)):
             if self.weight_decay:
                 g = g + self.weight_decay * theta
-            state = self.state.get(i)
-            if state is None:
-                state = self.state[i] = {}
-            self.update(theta, g, state)
+            self.update(theta, g, self.state.setdefault(i, {}))
 
     def update(self, theta: np.ndarray, g: np.ndarray, state: dict[str, Any]) -> None:
         raise NotImplementedError
@@ -75,39 +75,7 @@ class Optimizer:
         return work
 
     def get_config(self) -> dict[str, Any]:
-        return {"lr": self.lr, "weight_decay": self.weight_decay}
-
-    def check_state(self, state: dict[str, Any], like: np.ndarray) -> dict[str, Any]:
-        """Refuse a restored per-parameter state (a model file's) that this optimizer
-        could not have made: other keys, arrays not shaped like the parameters
-        ``like`` or not finite, a negative average of g², a step count that is not a
-        whole number in [1, 2⁵³]. Returns the state with arrays in ``like``'s dtype."""
-        expected = set(self.state_arrays) | set(self.state_counts)
-        if set(state) != expected:
-            raise ValueError(
-                f"the {self.name} optimizer keeps {sorted(expected) or 'no state'} per "
-                f"parameter, but the state holds {sorted(state)}."
-            )
-        out: dict[str, Any] = {}
-        for key in self.state_counts:
-            t = state[key]
-            if isinstance(t, bool) or not isinstance(t, int) or not 1 <= t <= 2**53:
-                raise ValueError(f"the step count {key!r} must be a whole number >= 1, "
-                                 f"but is {shown(t)}.")
-            out[key] = t
-        for key in self.state_arrays:
-            array = state[key]
-            if not isinstance(array, np.ndarray) or array.shape != like.shape:
-                raise ValueError(f"the state {key!r} must be an array shaped like the "
-                                 f"{like.shape} parameters.")
-            array = array.astype(like.dtype, copy=True)
-            if not np.isfinite(array).all():
-                raise ValueError(f"the state {key!r} holds NaN or inf.")
-            if key in self.nonnegative_state and (array < 0).any():
-                raise ValueError(f"the state {key!r} is an average of g², but holds negative "
-                                 "values.")
-            out[key] = array
-        return out
+        return {name: getattr(self, name) for name in self.hyperparameters}
 
     def reset(self) -> None:
         """Forget all state (velocities, moments, step counts)."""
@@ -145,6 +113,7 @@ class Momentum(Optimizer):
 
     name = "momentum"
     nesterov = False
+    hyperparameters = (*Optimizer.hyperparameters, "momentum")
     state_arrays = ("velocity",)
 
     def __init__(self, lr: float = 0.01, momentum: float = 0.9, weight_decay: float = 0.0):
@@ -167,9 +136,6 @@ class Momentum(Optimizer):
             np.multiply(b, self.lr, out=step)  # η b
         theta -= step
 
-    def get_config(self):
-        return {**super().get_config(), "momentum": self.momentum}
-
 
 class Nesterov(Momentum):
     """Nesterov momentum (``torch.optim.SGD(momentum=μ, nesterov=True)``)::
@@ -190,6 +156,7 @@ class RMSprop(Optimizer):
     """
 
     name = "rmsprop"
+    hyperparameters = (*Optimizer.hyperparameters, "alpha", "eps")
     state_arrays = nonnegative_state = ("square_avg",)
 
     def __init__(
@@ -214,9 +181,6 @@ class RMSprop(Optimizer):
         work *= self.lr
         theta -= work  # η g / (√v + ε)
 
-    def get_config(self):
-        return {**super().get_config(), "alpha": self.alpha, "eps": self.eps}
-
 
 class Adam(Optimizer):
     """Adam (``torch.optim.Adam``), t counting steps from 1::
@@ -227,6 +191,7 @@ class Adam(Optimizer):
     """
 
     name = "adam"
+    hyperparameters = (*Optimizer.hyperparameters, "beta1", "beta2", "eps")
     state_arrays, state_counts, nonnegative_state = ("m", "v"), ("t",), ("v",)
 
     def __init__(
@@ -265,14 +230,6 @@ class Adam(Optimizer):
         work *= self.lr * root_c2 / (1 - self.beta1**t)  # η_t = η √(1 − β₂ᵗ) / (1 − β₁ᵗ)
         theta -= work
 
-    def get_config(self):
-        return {
-            **super().get_config(),
-            "beta1": self.beta1,
-            "beta2": self.beta2,
-            "eps": self.eps,
-        }
-
 
 OPTIMIZERS: dict[str, type[Optimizer]] = {
     cls.name: cls for cls in (GD, Momentum, Nesterov, RMSprop, Adam)
@@ -282,11 +239,10 @@ OPTIMIZERS["sgd"] = GD
 
 def get(spec: str | Optimizer, lr: float | None = None) -> Optimizer:
     """An optimizer from its name (with ``lr`` if given) or an :class:`Optimizer` instance."""
+    optimizer = resolve(OPTIMIZERS, spec, "optimizer", Optimizer)
     if isinstance(spec, str) and lr is not None:
-        key = spec.strip().lower()
-        if key in OPTIMIZERS:
-            return OPTIMIZERS[key](lr=lr)
-    return resolve(OPTIMIZERS, spec, "optimizer", Optimizer)
+        optimizer.lr = check_positive_float(lr, "lr")  # the constructor's own check
+    return optimizer
 
 
 def for_fit(

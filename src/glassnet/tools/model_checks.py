@@ -192,8 +192,44 @@ def build_optimizer(entry: Any, arrays: dict[str, np.ndarray], params: np.ndarra
                                                        "as {'array': 'optimizer.0.m'}.")
                 per_param[key] = arrays[ref]
                 used.add(ref)
-        opt.state[0] = _built(field, opt.check_state, per_param, params)
+        opt.state[0] = _built(field, optimizer_state, opt, per_param, params)
     return opt
+
+
+def optimizer_state(
+    opt: optimizers.Optimizer, state: dict[str, Any], like: np.ndarray
+) -> dict[str, Any]:
+    """Refuse a restored per-parameter state that the optimizer ``opt`` could not have
+    made (its classes declare ``state_arrays``, ``state_counts`` and
+    ``nonnegative_state``): other keys, arrays not shaped like the parameters
+    ``like`` or not finite, a negative average of g², a step count that is not a
+    whole number in [1, 2⁵³]. Returns the state with arrays in ``like``'s dtype."""
+    expected = set(opt.state_arrays) | set(opt.state_counts)
+    if set(state) != expected:
+        raise ValueError(
+            f"the {opt.name} optimizer keeps {sorted(expected) or 'no state'} per "
+            f"parameter, but the state holds {sorted(state)}."
+        )
+    out: dict[str, Any] = {}
+    for key in opt.state_counts:
+        t = state[key]
+        if isinstance(t, bool) or not isinstance(t, int) or not 1 <= t <= 2**53:
+            raise ValueError(f"the step count {key!r} must be a whole number >= 1, "
+                             f"but is {shown(t)}.")
+        out[key] = t
+    for key in opt.state_arrays:
+        array = state[key]
+        if not isinstance(array, np.ndarray) or array.shape != like.shape:
+            raise ValueError(f"the state {key!r} must be an array shaped like the "
+                             f"{like.shape} parameters.")
+        array = array.astype(like.dtype, copy=True)
+        if not np.isfinite(array).all():
+            raise ValueError(f"the state {key!r} holds NaN or inf.")
+        if key in opt.nonnegative_state and (array < 0).any():
+            raise ValueError(f"the state {key!r} is an average of g², but holds negative "
+                             "values.")
+        out[key] = array
+    return out
 
 
 def check_params(params: np.ndarray, dtype: str) -> None:
