@@ -86,6 +86,14 @@ class Optimizer:
         return f"{type(self).__name__}({args})"
 
 
+def running_average(avg: np.ndarray, new: np.ndarray, beta: float, work: np.ndarray) -> None:
+    """avg ← β avg + (1 − β) new, in place, through the scratch array ``work`` (which
+    may hold ``new``): the moving averages of RMSprop and Adam."""
+    avg *= beta
+    np.multiply(new, 1 - beta, out=work)
+    avg += work
+
+
 class GD(Optimizer):
     """Plain gradient descent: θ ← θ − η g.
 
@@ -171,10 +179,7 @@ class RMSprop(Optimizer):
         if v is None:
             v = state["square_avg"] = np.zeros_like(theta)
         work = self.scratch(theta)
-        v *= self.alpha
-        np.multiply(g, g, out=work)
-        work *= 1 - self.alpha
-        v += work  # α v + (1 − α) g²
+        running_average(v, np.multiply(g, g, out=work), self.alpha, work)  # α v + (1 − α) g²
         np.sqrt(v, out=work)
         work += self.eps
         np.divide(g, work, out=work)
@@ -213,13 +218,8 @@ class Adam(Optimizer):
         state["t"] += 1
         t, m, v = state["t"], state["m"], state["v"]
         work = self.scratch(theta)
-        m *= self.beta1
-        np.multiply(g, 1 - self.beta1, out=work)
-        m += work  # β₁ m + (1 − β₁) g
-        v *= self.beta2
-        np.multiply(g, g, out=work)
-        work *= 1 - self.beta2
-        v += work  # β₂ v + (1 − β₂) g²
+        running_average(m, g, self.beta1, work)  # β₁ m + (1 − β₁) g
+        running_average(v, np.multiply(g, g, out=work), self.beta2, work)  # β₂ v + (1 − β₂) g²
         # η m̂ / (√v̂ + ε) = η_t m / (√v + ε_t) with the bias corrections folded into
         # two Python floats (Kingma & Ba's "more efficient order", §2): one pass fewer,
         # and float32 arithmetic stays float32
