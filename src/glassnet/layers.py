@@ -195,11 +195,8 @@ class Dense(Layer):
             if kind == "ones":
                 arrays = (np.ones(n_rows, dtype=dtype),)
             else:
-                second = self.n_units if kind == "forward" else self.n_inputs
-                arrays = (
-                    np.empty((n_rows, self.n_units), dtype=dtype),
-                    np.empty((n_rows, second), dtype=dtype),
-                )
+                widths = (self.n_units, self.n_units if kind == "forward" else self.n_inputs)
+                arrays = tuple(np.empty((n_rows, width), dtype=dtype) for width in widths)
             self._work[kind] = arrays
         return arrays
 
@@ -207,13 +204,18 @@ class Dense(Layer):
         # work arrays are scratch: a pickle (or a copy) starts without them
         return {**self.__dict__, "_work": {}}
 
-    def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
-        """z = x W + b;  a = f(z)."""
+    def pre_activation(self, x: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+        """z = x W + b, written into ``out`` when given."""
         W = self._W if self._W is not None else self.W  # (self.W refuses: not in a network)
-        z_out, a_out = self.work_arrays("forward", x.shape[0])
-        z = np.dot(x, W, out=z_out)
+        z = np.dot(x, W, out=out)
         if self._b is not None:
             z += self._b
+        return z
+
+    def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
+        """z = x W + b;  a = f(z)."""
+        z_out, a_out = self.work_arrays("forward", x.shape[0])
+        z = self.pre_activation(x, out=z_out)
         self.x, self.z = x, z
         self.a = self.activation.forward(z, out=a_out)
         return self.a
@@ -222,10 +224,7 @@ class Dense(Layer):
         self, x: np.ndarray, keep_z: bool = False, out: np.ndarray | None = None
     ) -> tuple[np.ndarray | None, np.ndarray]:
         """z = x W + b, a = f(z) into ``out`` or new arrays; glassnet's f writes a over z."""
-        W = self._W if self._W is not None else self.W  # (self.W refuses: not in a network)
-        z = np.dot(x, W, out=out)
-        if self._b is not None:
-            z += self._b
+        z = self.pre_activation(x, out=out)
         out = z if self.activation.overwrites_z and not keep_z else None
         return (z if keep_z else None), self.activation.forward(z, out=out)
 

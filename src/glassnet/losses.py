@@ -217,17 +217,14 @@ class CategoricalCrossEntropy(Loss):
     accepts_labels = True
 
     def value(self, y, yhat, z=None):
-        n = y.shape[0]
-        if z is not None:
-            all_normal = yhat is not None and (
-                np.minimum.reduce(yhat, axis=None) >= np.finfo(yhat.dtype).tiny
-            )
-            if all_normal:
-                return float(-np.vdot(y, np.log(yhat))) / n
+        if z is None:
+            log_p = np.log(_clip_probability(yhat))
+        elif yhat is not None and np.minimum.reduce(yhat, axis=None) >= np.finfo(yhat.dtype).tiny:
+            log_p = np.log(yhat)  # every ŷ a normal number: as exact as log-softmax
+        else:
             shifted = z - np.maximum.reduce(z, axis=1, keepdims=True)
             log_p = shifted - np.log(np.add.reduce(np.exp(shifted), axis=1, keepdims=True))
-            return float(-np.vdot(y, log_p)) / n
-        return float(-np.vdot(y, np.log(_clip_probability(yhat)))) / n
+        return float(-np.vdot(y, log_p)) / y.shape[0]
 
     def gradient(self, y, yhat):
         return -y / (_clip_probability(yhat) * y.shape[0])
