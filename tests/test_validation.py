@@ -57,6 +57,16 @@ def test_ragged_rows_are_refused(net):
         net.predict([[1, 2, 3], [1, 2]])
 
 
+def test_ragged_or_missing_y_is_refused_as_x_is():
+    # y went through np.asarray before the checks: a ragged y raised NumPy's own error and
+    # y=None was reported as "y contains NaN at 1 position(s) [(row, column)]: ()".
+    net = gn.Network([gn.Dense(2, 3, "softmax")], seed=0)
+    with pytest.raises(ValueError, match="y must be a rectangular array of numbers"):
+        net.fit(np.ones((2, 2)), [[0, 1, 0], [1, 0]], epochs=1)
+    with pytest.raises(TypeError, match="y must be an array of numbers, but got None."):
+        net.fit(np.ones((2, 2)), None, epochs=1)
+
+
 def test_empty_arrays_are_refused(net):
     with pytest.raises(ValueError, match=r"X is empty \(shape \(0, 3\)\)"):
         net.predict(np.zeros((0, 3)))

@@ -50,12 +50,9 @@ def r2(y: np.ndarray, yhat: np.ndarray) -> float:
     return float(np.mean(scores))
 
 
+#: each metric under its function's name
 METRICS: dict[str, Callable[[np.ndarray, np.ndarray], float]] = {
-    "accuracy": accuracy,
-    "mae": mae,
-    "mse": mse,
-    "rmse": rmse,
-    "r2": r2,
+    metric.__name__: metric for metric in (accuracy, mae, mse, rmse, r2)
 }
 
 

@@ -31,11 +31,11 @@ def available_bytes() -> int | None:
 
 
 def format_bytes(n: float) -> str:
-    for unit in ("B", "KiB", "MiB", "GiB", "TiB", "PiB"):
-        if n < 1024 or unit == "PiB":
+    for unit in ("B", "KiB", "MiB", "GiB", "TiB"):
+        if n < 1024:
             return f"{n:.1f} {unit}" if unit != "B" else f"{int(n)} B"
         n /= 1024
-    raise AssertionError("unreachable")
+    return f"{n:.1f} PiB"
 
 
 def check_fits(needed: int, what: str, advice: str) -> None:

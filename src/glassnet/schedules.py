@@ -39,7 +39,8 @@ class Schedule:
         raise NotImplementedError
 
     def get_config(self) -> dict[str, Any]:
-        return {}
+        """The constructor's arguments, which a schedule keeps as attributes of the same names."""
+        return dict(vars(self))
 
     def __repr__(self) -> str:
         args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
@@ -56,9 +57,6 @@ class StepDecay(Schedule):
     def __call__(self, lr, epoch):
         return lr * self.gamma ** (epoch // self.step_size)
 
-    def get_config(self):
-        return {"step_size": self.step_size, "gamma": self.gamma}
-
 
 class ExponentialDecay(Schedule):
     """η_e = η · γ^e: multiply by γ every epoch."""
@@ -68,9 +66,6 @@ class ExponentialDecay(Schedule):
 
     def __call__(self, lr, epoch):
         return lr * self.gamma**epoch
-
-    def get_config(self):
-        return {"gamma": self.gamma}
 
 
 class CosineDecay(Schedule):
@@ -86,7 +81,3 @@ class CosineDecay(Schedule):
     def __call__(self, lr, epoch):
         progress = min(epoch, self.period) / self.period
         return self.min_lr + (lr - self.min_lr) * (1 + math.cos(math.pi * progress)) / 2
-
-    def get_config(self):
-        return {"period": self.period, "min_lr": self.min_lr}
-

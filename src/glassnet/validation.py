@@ -16,16 +16,9 @@ from numpy.typing import DTypeLike
 
 
 def _describe_nonfinite(arr: np.ndarray, name: str) -> str:
-    bad = ~np.isfinite(arr)
-    positions = np.argwhere(bad)
-    kinds = []
-    if np.isnan(arr).any():
-        kinds.append("NaN")
-    if np.isinf(arr).any():
-        kinds.append("inf")
-    first = ", ".join(
-        f"({', '.join(str(int(i)) for i in pos)})" for pos in positions[:5]
-    )
+    positions = np.argwhere(~np.isfinite(arr))
+    kinds = [kind for kind, test in (("NaN", np.isnan), ("inf", np.isinf)) if test(arr).any()]
+    first = ", ".join(f"({', '.join(str(int(i)) for i in pos)})" for pos in positions[:5])
     more = f" and {len(positions) - 5} more" if len(positions) > 5 else ""
     return (
         f"{name} contains {' and '.join(kinds)} at {len(positions)} position(s) "
@@ -34,8 +27,7 @@ def _describe_nonfinite(arr: np.ndarray, name: str) -> str:
 
 
 def _first_non_number(arr: np.ndarray) -> tuple[tuple[int, ...], Any]:
-    for position in np.ndindex(arr.shape):
-        value = arr[position]
+    for position, value in np.ndenumerate(arr):
         try:
             float(value)
         except (TypeError, ValueError):
@@ -43,39 +35,42 @@ def _first_non_number(arr: np.ndarray) -> tuple[tuple[int, ...], Any]:
     return (), None
 
 
-def as_array(data: Any, name: str, dtype: DTypeLike) -> np.ndarray:
-    """Convert ``data`` (array, list, pandas object) to a finite array of ``dtype``.
-
-    Never modifies ``data``; returns a copy only when a conversion needs one.
-    """
+def _ndarray(data: Any, name: str) -> np.ndarray:
+    """``data`` (array, list, pandas object) as a NumPy array, of whatever dtype it holds."""
     if data is None:
         raise TypeError(f"{name} must be an array of numbers, but got None.")
     if hasattr(data, "to_numpy"):  # pandas DataFrame / Series
         data = data.to_numpy()
     try:
-        arr = np.asarray(data)
+        return np.asarray(data)
     except ValueError as exc:  # ragged nested lists
         raise ValueError(
             f"{name} must be a rectangular array of numbers, but its rows have different "
             f"lengths ({exc})."
         ) from None
+
+
+def as_array(data: Any, name: str, dtype: DTypeLike) -> np.ndarray:
+    """Convert ``data`` (array, list, pandas object) to a finite array of ``dtype``.
+
+    Never modifies ``data``; returns a copy only when a conversion needs one.
+    """
+    arr = _ndarray(data, name)
     if arr.ndim >= 2 and arr.shape[0] > 0 and 0 in arr.shape[1:]:
         raise ValueError(
             f"{name} has shape {arr.shape}: {arr.shape[0]} sample(s) but no feature columns; "
             f"it needs at least one feature."
         )
-    if arr.dtype == object or arr.dtype.kind in "USVMm":
-        try:
-            arr = arr.astype(dtype)
-        except (TypeError, ValueError):
-            position, sample = _first_non_number(arr)
-            raise TypeError(
-                f"{name} must hold numbers, but it has dtype {arr.dtype} and the entry at "
-                f"{position} is {sample!r}. Encode text columns as numbers first."
-            ) from None
-    elif arr.dtype.kind not in "biuf":
+    if arr.dtype.kind not in "biuf" + "OUSVMm":  # numbers, or objects, text and times to convert
         raise TypeError(f"{name} must hold real numbers, but it has dtype {arr.dtype}.")
-    arr = arr.astype(dtype, copy=False)
+    try:
+        arr = arr.astype(dtype, copy=False)
+    except (TypeError, ValueError):
+        position, sample = _first_non_number(arr)
+        raise TypeError(
+            f"{name} must hold numbers, but it has dtype {arr.dtype} and the entry at "
+            f"{position} is {sample!r}. Encode text columns as numbers first."
+        ) from None
     if arr.size == 0:
         raise ValueError(f"{name} is empty (shape {arr.shape}); it needs at least one sample.")
     if not _all_finite(arr):
@@ -104,15 +99,14 @@ def check_X(X: Any, n_features: int, dtype: np.dtype, first_layer: str) -> np.nd
     ``first_layer`` names the layer that reads X, for the error message.
     """
     X = as_array(X, "X", dtype)
+    if X.ndim == 1 and n_features == 1:
+        X = X.reshape(-1, 1)
     if X.ndim == 1:
-        if n_features == 1:
-            X = X.reshape(-1, 1)
-        else:
-            raise ValueError(
-                f"X must be 2-D (n_samples, n_features), but got a 1-D array of shape "
-                f"{X.shape}. For one sample use X.reshape(1, -1); for one feature, "
-                f"X.reshape(-1, 1)."
-            )
+        raise ValueError(
+            f"X must be 2-D (n_samples, n_features), but got a 1-D array of shape "
+            f"{X.shape}. For one sample use X.reshape(1, -1); for one feature, "
+            f"X.reshape(-1, 1)."
+        )
     if X.ndim != 2:
         raise ValueError(
             f"X must be 2-D (n_samples, n_features), but got {X.ndim}-D with shape {X.shape}."
@@ -135,16 +129,14 @@ def check_y(
     ``labels_allowed`` (cross-entropy losses) and it has several, 1-D integer
     class labels are one-hot encoded.
     """
-    if hasattr(y, "to_numpy"):
-        y = y.to_numpy()
-    raw = np.asarray(y) if not isinstance(y, np.ndarray) else y
+    raw = _ndarray(y, "y")
     if raw.ndim == 1 and n_outputs > 1 and labels_allowed:
         labels = as_array(raw, "y", np.float64)
-        if not np.all(labels == np.round(labels)) or (labels < 0).any():
-            bad = labels[(labels != np.round(labels)) | (labels < 0)][0]
+        bad = labels[(labels != np.round(labels)) | (labels < 0)]
+        if bad.size:
             raise ValueError(
                 f"y is 1-D, so it is read as class labels 0..{n_outputs - 1}, but it holds "
-                f"{float(bad):g}, which is not a non-negative integer."
+                f"{float(bad[0]):g}, which is not a non-negative integer."
             )
         if labels.max() >= n_outputs:
             raise ValueError(
@@ -156,15 +148,15 @@ def check_y(
         arr[np.arange(labels.shape[0]), labels.astype(np.intp)] = 1
     else:
         arr = as_array(raw, "y", dtype)
-        if arr.ndim == 1:
-            if n_outputs != 1:
-                raise ValueError(
-                    f"y is 1-D with shape {arr.shape} but the network has {n_outputs} "
-                    f"outputs; give y as (n_samples, {n_outputs}). If y holds class labels "
-                    f"0..{n_outputs - 1}, train with loss='categorical_crossentropy', which "
-                    f"one-hot encodes them."
-                )
+        if arr.ndim == 1 and n_outputs == 1:
             arr = arr.reshape(-1, 1)
+        if arr.ndim == 1:
+            raise ValueError(
+                f"y is 1-D with shape {arr.shape} but the network has {n_outputs} "
+                f"outputs; give y as (n_samples, {n_outputs}). If y holds class labels "
+                f"0..{n_outputs - 1}, train with loss='categorical_crossentropy', which "
+                f"one-hot encodes them."
+            )
         if arr.ndim != 2:
             raise ValueError(f"y must be 1-D or 2-D, but got shape {arr.shape}.")
         if arr.shape[1] != n_outputs:
@@ -203,8 +195,8 @@ def target_range_warning(y: np.ndarray, activation: Any) -> str | None:
 def check_range(
     value: Any,
     name: str,
-    low: float | None = None,
-    high: float | None = None,
+    low: float = -math.inf,
+    high: float = math.inf,
     *,
     low_open: bool = False,
     high_open: bool = False,
@@ -213,8 +205,8 @@ def check_range(
     noun: str | None = None,
 ) -> Any:
     """The one range check: ``value`` as an int (``whole``) or a finite float, between
-    ``low`` and ``high`` (closed ends unless ``low_open`` / ``high_open``), or a
-    ValueError that says so: "epochs must be a positive integer, but got 0.".
+    ``low`` and ``high`` (closed ends unless ``low_open`` / ``high_open``; an infinite
+    end is no bound), or a ValueError that says so: "epochs must be a positive integer, but got 0.".
 
     >>> check_range(0.25, "validation_split", 0, 1, high_open=True, noun="a fraction")
     0.25
@@ -228,8 +220,8 @@ def check_range(
     except OverflowError:  # an integer too large for a float
         ok = False
     if ok:
-        ok = (low is None or (value > low if low_open else value >= low)) and (
-            high is None or (value < high if high_open else value <= high)
+        ok = (value > low if low_open else value >= low) and (
+            value < high if high_open else value <= high
         )
     if not ok:
         raise ValueError(
@@ -240,16 +232,16 @@ def check_range(
 
 
 def _describe_range(low, high, low_open, high_open, whole, noun) -> str:
-    if whole and low == 1 and high is None and not low_open:
+    if whole and low == 1 and high == math.inf and not low_open:
         return "a positive integer"
-    if not whole and low == 0 and low_open and high is None:
+    if not whole and low == 0 and low_open and high == math.inf:
         return "a positive finite number"
     noun = noun or ("a whole number" if whole else "a finite number")
-    if low is not None and high is not None:
+    if math.isfinite(low) and math.isfinite(high):
         return f"{noun} in {'(' if low_open else '['}{low:g}, {high:g}{')' if high_open else ']'}"
-    if low is not None:
+    if math.isfinite(low):
         return f"{noun} {'>' if low_open else '>='} {low:g}"
-    return noun if high is None else f"{noun} {'<' if high_open else '<='} {high:g}"
+    return noun if high == math.inf else f"{noun} {'<' if high_open else '<='} {high:g}"
 
 
 def check_choice(value: Any, name: str, choices: tuple) -> Any:
@@ -316,10 +308,7 @@ def check_real(value: Any, name: str, low: float = -np.inf, high: float = np.inf
     >>> check_real(0.9, "beta1", 0, 1, high_open=True)
     0.9
     """
-    return check_range(
-        value, name, None if low == -np.inf else low, None if high == np.inf else high,
-        low_open=low_open, high_open=high_open,
-    )
+    return check_range(value, name, low, high, low_open=low_open, high_open=high_open)
 
 
 def shown(value: Any, limit: int = 40) -> str:
@@ -334,8 +323,7 @@ def shown(value: Any, limit: int = 40) -> str:
     return text if len(text) <= limit else f"{type(value).__name__} {text[: limit - 10]}…"
 
 
-#: built-in output activations, by the values they can give (for the pairing rules below)
-_PROBABILITY_OUTPUTS = ("sigmoid", "softmax")
+#: the built-in output activations (the pairing rules below judge only these)
 _KNOWN_OUTPUTS = ("linear", "sigmoid", "tanh", "relu", "leaky_relu", "elu", "softplus",
                   "softmax")
 
