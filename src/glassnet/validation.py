@@ -85,8 +85,6 @@ def _all_finite(arr: np.ndarray) -> bool:
     one pass; only a non-finite sum (which a huge finite value can also give)
     needs min and max, which propagate NaN and show an inf.
     """
-    if arr.dtype.kind != "f":
-        return True
     with np.errstate(invalid="ignore", over="ignore"):
         if np.isfinite(np.add.reduce(arr, axis=None)):
             return True
@@ -206,7 +204,8 @@ def check_range(
 ) -> Any:
     """The one range check: ``value`` as an int (``whole``) or a finite float, between
     ``low`` and ``high`` (closed ends unless ``low_open`` / ``high_open``; an infinite
-    end is no bound), or a ValueError that says so: "epochs must be a positive integer, but got 0.".
+    end is no bound), or a ValueError that says so: "epochs must be a positive
+    integer, but got 0.".
 
     >>> check_range(0.25, "validation_split", 0, 1, high_open=True, noun="a fraction")
     0.25
