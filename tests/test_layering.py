@@ -46,7 +46,7 @@ ALLOWED_FACADES: dict[tuple[str, str, str], str] = {
     ("glassnet.network", "Network._repr_html_", "glassnet.glassbox.display"): "Jupyter display",
     ("glassnet.fitting", "_displays", "glassnet.glassbox.progress"): "fit(verbose=1, 2, 'plot')",
     ("glassnet.training", "History._repr_html_", "glassnet.glassbox.display"): "Jupyter display",
-    ("glassnet.lr_finder", "LRFinderResult.plot", "glassnet.glassbox.plotting"): "its figure",
+    ("glassnet.network", "Network.lr_find", "glassnet.glassbox.lr_finder"): "the range test's door",
 }
 
 # Optional extras the engine may import lazily (inside a function), never at

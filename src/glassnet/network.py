@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
-from glassnet import fitting, lr_finder, predicting, shaped
+from glassnet import fitting, predicting, shaped
 from glassnet import losses as losses_module
 from glassnet import metrics as metrics_module
 from glassnet import optimizers as optimizers_module
@@ -45,6 +45,7 @@ from glassnet.validation import (
 if TYPE_CHECKING:  # what the glass box's doors on a Network give back
     from glassnet.glassbox.doctor import Diagnosis
     from glassnet.glassbox.layer_tables import LayerTrace
+    from glassnet.glassbox.lr_finder import LRFinderResult
     from glassnet.glassbox.trace import Trace
 
 
@@ -186,16 +187,17 @@ class Network(Parameters):
 
         return doctor(self, X, y, **settings)
 
-    def lr_find(self, X: Any, y: Any, loss: str | losses_module.Loss | None = None,
-                **options: Any) -> lr_finder.LRFinderResult:
+    def lr_find(
+        self, X: Any, y: Any, loss: str | losses_module.Loss | None = None, **options: Any
+    ) -> LRFinderResult:
         """The learning-rate range test (fastai's ``lr_find``) on a copy of this network;
-        ``options`` are :func:`glassnet.lr_finder.lr_find`'s (optimizer, batch_size,
-        start_lr, end_lr, num_it, stop_div). Returns the curve and ``suggestion``; this
-        network's weights, optimizer state and generator are exactly as before."""
-        loss_obj = losses_module.get(loss if loss is not None else (self.loss or "mse"))
-        X = self.check_X(X)
-        return lr_finder.lr_find(self, X, self.check_y(y, X.shape[0], loss_obj), loss_obj,
-                                 **options)
+        ``options`` are :func:`glassnet.glassbox.lr_finder.lr_find`'s (optimizer,
+        batch_size, start_lr, end_lr, num_it, stop_div). Returns the curve and
+        ``suggestion``; this network's weights, optimizer state and generator are exactly
+        as before."""
+        from glassnet.glassbox.lr_finder import lr_find
+
+        return lr_find(self, X, y, loss, **options)
 
     def _repr_html_(self) -> str:
         """The summary table and loss curve in a notebook (:mod:`glassnet.glassbox.display`)."""

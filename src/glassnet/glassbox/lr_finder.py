@@ -30,15 +30,15 @@ from __future__ import annotations
 import copy
 import math
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from glassnet import losses as losses_module
 from glassnet import optimizers as optimizers_module
 from glassnet.validation import check_positive_int
 
 if TYPE_CHECKING:
-    from glassnet.losses import Loss
     from glassnet.network import Network
 
 #: fastai's defaults
@@ -100,9 +100,9 @@ def suggestions(lrs: list[float], smoothed: list[float], num_it: int | None = No
 
 def lr_find(
     net: Network,
-    X: np.ndarray,
-    y: np.ndarray,
-    loss: Loss,
+    X: Any,
+    y: Any,
+    loss: str | losses_module.Loss | None = None,
     optimizer: str | optimizers_module.Optimizer | None = None,
     batch_size: int | None = None,
     start_lr: float = START_LR,
@@ -110,7 +110,15 @@ def lr_find(
     num_it: int = NUM_IT,
     stop_div: bool = True,
 ) -> LRFinderResult:
-    """Run the range test on a copy of ``net`` over validated arrays X and y."""
+    """Run the range test on a copy of ``net``; X and y as ``net.fit`` takes them.
+
+    ``loss`` defaults to the one of the network's last ``fit`` (mse if never fitted),
+    ``optimizer`` to its optimizer (plain gradient descent if none); the rate is the
+    finder's, whatever the optimizer's was.
+    """
+    loss = losses_module.get(loss if loss is not None else (net.loss or "mse"))
+    X = net.check_X(X)
+    y = net.check_y(y, X.shape[0], loss)
     batch_size = check_positive_int(batch_size, "batch_size", allow_none=True)
     num_it = check_positive_int(num_it, "num_it")
     if not (0 < start_lr < end_lr and math.isfinite(end_lr)):

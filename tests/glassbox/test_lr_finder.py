@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import glassnet as gn
-from glassnet.lr_finder import BETA, suggestions
+from glassnet.glassbox.lr_finder import BETA, suggestions
 
 rng = np.random.default_rng(0)
 X = rng.normal(size=(128, 3))
