@@ -141,9 +141,7 @@ class Network(Parameters):
     ) -> dict[str, float]:
         yhat, z = predicting.forward_in_chunks(self, X, keep_z=self.is_fused(loss))
         result = {"loss": loss.value(y, yhat, z)}  # z is None unless the pair is fused
-        for name in metric_names:
-            result[name] = metrics_module.get(name)(y, yhat)
-        return result
+        return result | {name: metrics_module.get(name)(y, yhat) for name in metric_names}
 
     def is_fused(self, loss: losses_module.Loss) -> bool:
         """Whether the output activation and ``loss`` form a fused pair, whose output
@@ -159,8 +157,7 @@ class Network(Parameters):
         the sentence that says why not (see :func:`glassnet.validation.check_X`); for
         N-D layers, samples of the shape they take (:mod:`glassnet.shaped`)."""
         if shaped.is_shaped(self.layers):
-            X = shaped.check_input(X, self.layers, self.dtype)
-            self._out_shape = shaped.propagate(self.layers, X.shape[1:])[-1]
+            X, self._out_shape = shaped.check_input(X, self.layers, self.dtype)
             return X
         return check_X(X, self.n_inputs, self.dtype, f"Layer 1 ({self.layers[0]!r})")
 
@@ -280,8 +277,7 @@ class Network(Parameters):
     ) -> None:
         """Print the layers, their output shapes and parameter counts; ``input_shape``,
         one sample's shape (e.g. (1, 8, 8)), gives the shapes of N-D layers."""
-        shape_table = input_shape is not None or shaped.is_shaped(self.layers)
-        print_fn(shaped.describe(self, input_shape) if shape_table else str(self))
+        print_fn(str(self) if input_shape is None else shaped.describe(self, input_shape))
 
     def __str__(self) -> str:
         if shaped.is_shaped(self.layers):

@@ -63,10 +63,9 @@ def connect(layers: Sequence[Layer]) -> list[Layer]:
             f"Layer 1 ({layers[0]!r}) takes its width from the layer before it; as the "
             f"first layer, give it one, e.g. gn.Dropout(0.2, n_units=4)."
         )
-    for prev, nxt in zip(layers, layers[1:]):
-        if nxt.n_inputs is None and prev.n_units is not None:
-            nxt.build(prev.n_units)
     for i, (prev, nxt) in enumerate(zip(layers, layers[1:]), start=1):
+        if nxt.n_inputs is None and prev.n_units is not None:
+            nxt.build(prev.n_units)  # (prev is sized already: the loop goes input to output)
         # a width still unknown (after a Flatten) is checked when data comes (glassnet.shaped)
         if None not in (prev.n_units, nxt.n_inputs) and prev.n_units != nxt.n_inputs:
             raise ValueError(

@@ -36,24 +36,22 @@ _SCRATCH_FROM = 2**16
 
 
 def _scratch(net: Network, n_rows: int) -> list[np.ndarray | None]:
-    """This thread's scratch for ``net``'s hidden layers, at least ``n_rows`` rows (a
-    new batch size that is larger makes new ones). Per thread, so predict is
-    re-entrant; weakly keyed, so it goes with the network."""
+    """This thread's scratch for ``net``: per layer, an array of at least ``n_rows`` rows
+    for a hidden Dense layer (a larger batch makes new ones), None for the others and
+    the last. Per thread, so predict is re-entrant; weakly keyed, so it goes with the
+    network."""
     by_net = getattr(_SCRATCH, "by_net", None)
     if by_net is None:
         by_net = _SCRATCH.by_net = weakref.WeakKeyDictionary()
-    arrays = by_net.get(net)
-    if arrays is None or arrays[1] < n_rows or arrays[2] != len(net.layers):
-        arrays = by_net[net] = (
-            [
-                np.empty((n_rows, layer.n_units), dtype=net.dtype)
-                if isinstance(layer, Dense) else None
-                for layer in net.layers[:-1]
-            ],
-            n_rows,
-            len(net.layers),
-        )
-    return arrays[0]
+    rows, arrays = by_net.get(net, (0, []))
+    if rows < n_rows or len(arrays) != len(net.layers):
+        hidden = [
+            np.empty((n_rows, layer.n_units), dtype=net.dtype) if isinstance(layer, Dense) else None
+            for layer in net.layers[:-1]
+        ]
+        arrays = [*hidden, None]
+        by_net[net] = (n_rows, arrays)
+    return arrays
 
 
 def forward_in_chunks(
@@ -65,8 +63,7 @@ def forward_in_chunks(
     may call this on one network at once (``predict``, ``evaluate``).
     """
     if shaped.is_shaped(net.layers):  # N-D samples: sizes follow the data
-        shapes = shaped.propagate(net.layers, X.shape[1:])
-        widest, out_shape = max(int(np.prod(s)) for s in shapes), shapes[-1]
+        widest, out_shape = shaped.widest_and_output(net.layers, X.shape[1:])
     else:
         widest, out_shape = max(layer.n_units for layer in net.layers), (net.n_outputs,)
     if chunk_rows is None:
@@ -86,20 +83,15 @@ def forward_in_chunks(
 
 
 def _infer(net: Network, X: np.ndarray, keep_z: bool) -> tuple[np.ndarray | None, np.ndarray]:
-    """One inference pass; hidden layers write into this thread's own scratch, the
-    last layer into a new array (the result)."""
-    last = len(net.layers) - 1
+    """One inference pass; the hidden Dense layers of a large pass write into this
+    thread's own scratch, the last layer into a new array (the result)."""
+    n, first, last = X.shape[0], net.layers[0], len(net.layers) - 1
+    # small passes (NumPy's cache is faster) and N-D layers allocate
+    large = isinstance(first, Dense) and n * first.n_units >= _SCRATCH_FROM
+    scratch: list[np.ndarray | None] = [None] * len(net.layers)  # each layer allocates
+    if large and not shaped.is_shaped(net.layers):
+        scratch = _scratch(net, n)
     a, z = X, None
-    first = net.layers[0]
-    if not isinstance(first, Dense) or X.shape[0] * first.n_units < _SCRATCH_FROM or (
-        shaped.is_shaped(net.layers)
-    ):  # small passes (NumPy's cache is faster) and N-D layers allocate
-        for i, layer in enumerate(net.layers):
-            z, a = layer.infer(a, keep_z and i == last)
-        return z, a
-    scratch = _scratch(net, X.shape[0])
-    for i, layer in enumerate(net.layers):
-        buffer = scratch[i] if i < last else None
-        out = None if buffer is None else buffer[: X.shape[0]]
-        z, a = layer.infer(a, keep_z and i == last, out=out)
+    for i, (layer, buffer) in enumerate(zip(net.layers, scratch)):
+        z, a = layer.infer(a, keep_z and i == last, out=None if buffer is None else buffer[:n])
     return z, a

@@ -139,13 +139,25 @@ def propagate(layers: Sequence[Layer], sample_shape: tuple[int, ...]) -> list[tu
     return shapes
 
 
+def widest_and_output(
+    layers: Sequence[Layer], sample_shape: tuple[int, ...]
+) -> tuple[int, tuple[int, ...]]:
+    """The most numbers one sample becomes in any layer, and the last layer's output
+    shape per sample, for samples of ``sample_shape`` (what predict's chunks are sized by)."""
+    shapes = propagate(layers, sample_shape)
+    return max(int(np.prod(s)) for s in shapes), shapes[-1]
+
+
 def input_rank(layer: Layer) -> int | None:
     """The number of axes of one sample the first layer reads (None: any)."""
     return getattr(layer, "sample_rank", 1)
 
 
-def check_input(X: Any, layers: Sequence[Layer], dtype: np.dtype) -> np.ndarray:
-    """X as an array of ``dtype`` whose samples the layers can take, or a sentence."""
+def check_input(
+    X: Any, layers: Sequence[Layer], dtype: np.dtype
+) -> tuple[np.ndarray, tuple[int, ...]]:
+    """X as an array of ``dtype`` whose samples the layers can take, or a sentence; and
+    the shape of one sample of the last layer's output."""
     X = as_array(X, "X", dtype)
     rank = input_rank(layers[0])
     if X.ndim < 2 or (rank is not None and X.ndim != rank + 1):
@@ -155,8 +167,7 @@ def check_input(X: Any, layers: Sequence[Layer], dtype: np.dtype) -> np.ndarray:
         raise ValueError(
             f"Layer 1 ({layers[0]!r}) expects X shaped {wanted}, but X has shape {X.shape}."
         )
-    propagate(layers, X.shape[1:])
-    return X
+    return X, propagate(layers, X.shape[1:])[-1]
 
 
 def check_targets(y: Any, n_samples: int, out_shape: tuple[int, ...], dtype: np.dtype,
