@@ -47,6 +47,8 @@ ALLOWED_FACADES: dict[tuple[str, str, str], str] = {
     ("glassnet.fitting", "_displays", "glassnet.glassbox.progress"): "fit(verbose=1, 2, 'plot')",
     ("glassnet.training", "History._repr_html_", "glassnet.glassbox.display"): "Jupyter display",
     ("glassnet.network", "Network.lr_find", "glassnet.glassbox.lr_finder"): "the range test's door",
+    ("glassnet.network", "Network.summary", "glassnet.glassbox.summary"): "the text summary",
+    ("glassnet.network", "Network.__str__", "glassnet.glassbox.summary"): "print(net) is summary",
 }
 
 # Optional extras the engine may import lazily (inside a function), never at

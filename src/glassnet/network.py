@@ -276,24 +276,17 @@ class Network(Parameters):
         self, print_fn: Callable[[str], object] = print, input_shape: tuple[int, ...] | None = None
     ) -> None:
         """Print the layers, their output shapes and parameter counts; ``input_shape``,
-        one sample's shape (e.g. (1, 8, 8)), gives the shapes of N-D layers."""
-        print_fn(str(self) if input_shape is None else shaped.describe(self, input_shape))
+        one sample's shape (e.g. (1, 8, 8)), gives the shapes of N-D layers (see
+        :func:`glassnet.glassbox.summary.summary_text`)."""
+        from glassnet.glassbox.summary import summary_text
+
+        print_fn(summary_text(self, input_shape))
 
     def __str__(self) -> str:
-        if shaped.is_shaped(self.layers):
-            return shaped.describe(self, None)
-        widths = " → ".join([str(self.n_inputs)] + [str(layer.n_units) for layer in self.layers])
-        names = [repr(layer) for layer in self.layers]
-        wide = max([44, *(len(name) + 2 for name in names)])  # columns line up at any length
-        lines = [
-            f"Network {widths}  ({self.dtype.name}, seed={self.seed})",
-            f"{'#':>3}  {'layer':<{wide}}{'output shape':<15}{'parameters':>10}",
-        ]
-        for i, (layer, name) in enumerate(zip(self.layers, names), start=1):
-            count = sum(int(np.prod(s)) for s in layer.param_shapes().values())
-            lines.append(f"{i:>3}  {name:<{wide}}{f'(n, {layer.n_units})':<15}{count:>10,}")
-        lines.append(f"{'':>3}  {'total':<{wide + 15}}{self.n_params:>10,}")
-        return "\n".join(lines)
+        """The summary table, as :meth:`summary` prints it without ``input_shape``."""
+        from glassnet.glassbox.summary import summary_text
+
+        return summary_text(self)
 
     def __repr__(self) -> str:
         return f"Network({self.layers!r}, seed={self.seed!r}, dtype={self.dtype.name!r})"

@@ -95,8 +95,7 @@ class Parameters:
     def _allocate(self) -> None:
         """One flat buffer for all parameters, one for all gradients; layers get views
         and draw their initial values."""
-        shapes = [layer.param_shapes() for layer in self.layers]
-        total = sum(int(np.prod(s)) for per_layer in shapes for s in per_layer.values())
+        total = sum(int(np.prod(s)) for layer in self.layers for s in layer.param_shapes().values())
         # parameters, gradients and up to two optimizer arrays (Adam's m and v)
         check_fits(
             4 * total * self.dtype.itemsize,
@@ -116,9 +115,8 @@ class Parameters:
         self._named: list[tuple[str, np.ndarray, np.ndarray]] = []
         offset = 0
         for i, layer in enumerate(self.layers, start=1):
-            per_layer = layer.param_shapes()
             p_views, g_views = {}, {}
-            for name, shape in per_layer.items():
+            for name, shape in layer.param_shapes().items():
                 size = int(np.prod(shape))
                 p_views[name] = self.params[offset : offset + size].reshape(shape)
                 g_views[name] = self.grads[offset : offset + size].reshape(shape)

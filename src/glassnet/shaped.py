@@ -186,28 +186,3 @@ def check_targets(y: Any, n_samples: int, out_shape: tuple[int, ...], dtype: np.
             f"output cell), but has shape {y.shape}."
         )
     return y
-
-
-def describe(net: Any, input_shape: tuple[int, ...] | None) -> str:
-    """The summary table of a network with N-D layers: output shape per layer, once
-    the shape of one input sample is given (``net.summary(input_shape=(1, 8, 8))``)."""
-    shapes: list[Any] = [None] * len(net.layers)
-    if input_shape is not None:
-        input_shape = tuple(int(s) for s in np.atleast_1d(input_shape))
-        shapes = propagate(net.layers, input_shape)
-    if input_shape is None:
-        path = f"of {len(net.layers)} layers (summary(input_shape=...) gives the shapes)"
-    else:
-        path = " → ".join(str(s) for s in [input_shape, *shapes])
-    names = [repr(layer) for layer in net.layers]
-    wide = max(44, *(len(name) + 2 for name in names))
-    lines = [
-        f"Network {path}  ({net.dtype.name}, seed={net.seed})",
-        f"{'#':>3}  {'layer':<{wide}}{'output shape':<18}{'parameters':>10}",
-    ]
-    for i, (layer, name, shape) in enumerate(zip(net.layers, names, shapes), start=1):
-        count = sum(int(np.prod(s)) for s in layer.param_shapes().values())
-        where = "?" if shape is None else show(shape, "n")
-        lines.append(f"{i:>3}  {name:<{wide}}{where:<18}{count:>10,}")
-    lines.append(f"{'':>3}  {'total':<{wide + 18}}{net.n_params:>10,}")
-    return "\n".join(lines)
