@@ -9,7 +9,9 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
+from glassnet.network import Network, mlp
 from glassnet.tools.sklearn import GlassClassifier, GlassRegressor
+from glassnet.training import hold_out
 
 # Small networks and few epochs keep the check suite quick; the checks' own
 # accuracy thresholds (0.83 on blobs, R² 0.5) are still met.
@@ -97,6 +99,44 @@ def test_early_stopping_keeps_the_best_epoch():
     assert int(np.argmin(curve)) == reg.n_iter_ - 1 - 15 == reg.best_epoch_
     assert reg.best_validation_loss_ == curve.min()
     assert curve[-1] > curve.min()
+
+
+def held_out_rows(monkeypatch, estimator, X, y):
+    """The row numbers an estimator validates on (X[:, 0] holds each row's number)."""
+    seen = []
+    real_fit = Network.fit
+
+    def spying_fit(net, *args, **kwargs):
+        seen.append(kwargs["validation_data"][0][:, 0].astype(int))
+        return real_fit(net, *args, **kwargs)
+
+    monkeypatch.setattr(Network, "fit", spying_fit)
+    estimator.fit(X, y)
+    return seen[0]
+
+
+def test_classifier_early_stopping_holds_out_every_class(monkeypatch):
+    # sorted by class, 80/10/10: a random 10 of the 100 rows miss class "b" or "c"
+    # about half the time; drawn class by class, each gives 1 (and "a" 8)
+    y = np.array(["a"] * 80 + ["b"] * 10 + ["c"] * 10)
+    X = np.column_stack([np.arange(100.0), np.linspace(-1, 1, 100)])
+    expected = hold_out(100, 0.1, np.random.default_rng(0))[1].size  # ⌈100 · 0.1⌉ = 10
+    for seed in range(12):
+        clf = GlassClassifier(hidden_layer_sizes=(2,), epochs=1, early_stopping=True,
+                              validation_fraction=0.1, random_state=seed)  # fmt: skip
+        rows = held_out_rows(monkeypatch, clf, X, y)
+        assert rows.size == expected == 10
+        assert sorted(set(y[rows])) == ["a", "b", "c"]
+        assert sorted(np.unique(y[rows], return_counts=True)[1]) == [1, 1, 8]
+
+
+def test_regressor_early_stopping_holds_out_as_fit_does(monkeypatch):
+    X = np.column_stack([np.arange(10.0), np.linspace(-1, 1, 10)])
+    reg = GlassRegressor(hidden_layer_sizes=(2,), epochs=1, early_stopping=True,
+                         validation_fraction=0.25, random_state=0)  # fmt: skip
+    rows = held_out_rows(monkeypatch, reg, X, X[:, 1])
+    net = mlp([2, 2, 1], activation="relu", output="linear", init="xavier", seed=0)
+    np.testing.assert_array_equal(rows, hold_out(10, 0.25, net.rng)[1])  # 3 rows, at random
 
 
 def test_early_stopping_needs_a_sensible_fraction():

@@ -53,7 +53,7 @@ from glassnet import losses as losses_module
 from glassnet import optimizers as optimizers_module
 from glassnet.callbacks import EarlyStopping
 from glassnet.network import mlp
-from glassnet.training import hold_out
+from glassnet.tools.preprocess import stratified_split
 from glassnet.validation import check_range
 
 __all__ = ["GlassClassifier", "GlassRegressor"]
@@ -127,14 +127,26 @@ class _GlassBase(BaseEstimator):
             return int(self.random_state)
         return int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
 
-    def _fit_network(self, X: np.ndarray, Y: np.ndarray, out_activation: str, loss: str):
+    def _fit_network(
+        self,
+        X: np.ndarray,
+        Y: np.ndarray,
+        out_activation: str,
+        loss: str,
+        labels: np.ndarray | None = None,
+    ):
         """Build the network for X (n, d) → Y (n, k) and train it.
 
-        With ``early_stopping``, ``validation_fraction`` of the rows is held out
-        as ``fit(validation_split=...)`` holds them out (:func:`glassnet.training.hold_out`:
-        drawn with the network's generator, seeded by ``random_state``);
-        training stops once their loss has not improved for ``n_iter_no_change``
-        epochs, and the best epoch's weights are kept.
+        With ``early_stopping``, ``validation_fraction`` of the rows is held out:
+        as many as ``fit(validation_split=...)`` holds out
+        (:func:`glassnet.training.hold_out`, ⌈n · fraction⌉), drawn with the
+        network's generator, seeded by ``random_state``; at random for a
+        regressor, class by class for a classifier (``labels``, the class code of
+        each row), as ``glassnet train`` does
+        (:func:`glassnet.tools.preprocess.stratified_split`), so that each class
+        is held out in proportion to its size, within one row. Training stops
+        once their loss has not improved for ``n_iter_no_change`` epochs, and
+        the best epoch's weights are kept.
         """
         sizes = [X.shape[1], *self._hidden_sizes(), Y.shape[1]]
         net = mlp(sizes, activation=self.activation, output=out_activation, init=self.init,
@@ -150,7 +162,9 @@ class _GlassBase(BaseEstimator):
         if self.early_stopping:
             fraction = check_range(self.validation_fraction, "validation_fraction", 0, 1,
                                    low_open=True, high_open=True, noun="a fraction")  # fmt: skip
-            train, val = hold_out(X.shape[0], fraction, net.rng, name="validation_fraction")
+            train, val = stratified_split(
+                labels, X.shape[0], fraction, net.rng, name="validation_fraction"
+            )
             X, Y, validation = X[train], Y[train], (X[val], Y[val])
             callbacks = [EarlyStopping(patience=self.n_iter_no_change, restore_best_weights=True)]
         history = net.fit(
@@ -216,8 +230,9 @@ class GlassClassifier(ClassifierMixin, _GlassBase):
         ``glassnet.losses.LOSSES``.
     init : weight initialiser, a name from ``glassnet.initializers.INITIALIZERS``.
     weight_decay : L2 penalty coefficient λ (adds λθ to every gradient).
-    early_stopping : hold out ``validation_fraction`` of the rows (at random,
-        seeded by ``random_state``); stop once their loss has not improved for
+    early_stopping : hold out ``validation_fraction`` of the rows (drawn class
+        by class, each class in proportion to its size, seeded by
+        ``random_state``); stop once their loss has not improved for
         ``n_iter_no_change`` epochs and keep the best epoch's weights.
     dtype : ``"float64"`` or ``"float32"``.
     verbose : 0 silent, 1 a progress bar, 2 one line per epoch.
@@ -259,7 +274,7 @@ class GlassClassifier(ClassifierMixin, _GlassBase):
             Y[np.arange(len(codes)), codes] = 1
             out, auto_loss = "softmax", "categorical_crossentropy"
         loss = auto_loss if self.loss == "auto" else self.loss
-        return self._fit_network(X, Y, out, loss)
+        return self._fit_network(X, Y, out, loss, labels=codes)
 
     def predict_proba(self, X) -> np.ndarray:
         """Class probabilities, (n_samples, n_classes), columns in ``classes_`` order."""
@@ -279,7 +294,8 @@ class GlassRegressor(RegressorMixin, _GlassBase):
     """A multi-layer perceptron regressor trained by glassnet (linear output, mse).
 
     Takes the same parameters as :class:`GlassClassifier`; ``loss="auto"``
-    means ``"mse"``. ``y`` may be 1-D (one output) or 2-D (one column per
+    means ``"mse"``, and ``early_stopping`` holds its rows out at random
+    (there are no classes to draw them by). ``y`` may be 1-D (one output) or 2-D (one column per
     output); ``predict`` returns the same shape.
     """
 
