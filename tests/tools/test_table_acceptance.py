@@ -136,6 +136,25 @@ def test_the_json_objects_are_the_documented_ones(penguins, tmp_path):
     assert list(regression["metrics"]) == ["mae", "rmse", "r2"] and regression["rows"] == 342
 
 
+def test_the_summary_says_which_loss_is_which(penguins, tmp_path):
+    """The progress bar ends on the last epoch's mean batch loss; the table shows
+    the loss of the saved weights, computed after training: the summary names both."""
+    _, data, _ = penguins
+    status, out, err = run("train", data, "--target", "species", "--epochs", "12",
+                           "--dropout", "0.3", "--out", tmp_path / "d.gnet")
+    assert status == 0, err
+    bar = re.findall(r"(?<!val_)loss=([-+.e0-9]+\d)", err)[-1]  # the bar's last figure
+    text = " ".join(out.split())
+    assert "loss: computed after training, on the saved weights. The progress bar's loss is " \
+        "the mean over an epoch's batches" in text
+    assert f"and with dropout on (epoch 12: loss={bar})." in text
+    best = int(re.search(r"\(best: epoch (\d+)\)", out)[1])
+    header = next(line for line in out.splitlines() if line.endswith("train  validation"))
+    assert header.split("  ")[0] == f"saved weights (epoch {best})"
+    table_loss = next(line for line in out.splitlines() if line.startswith("loss "))
+    assert float(table_loss.split()[1]) != pytest.approx(float(bar), rel=1e-3)  # two numbers
+
+
 def test_notes_go_to_stderr_and_predict_writes_only_its_csv(tmp_path):
     rows = [["x", "z", "k"]] + [[i / 10, ["a", "b"][i % 2], "" if i % 9 == 0 else i % 3]
                                for i in range(90)]

@@ -39,11 +39,16 @@ def columns_table(report: Any) -> str:
     return table(rows, left=2)
 
 
+def _kept_epoch(report: Any) -> int:
+    """The (1-based) epoch whose weights were saved: the best one with early stopping."""
+    return report.epochs_run if report.best_epoch is None else report.best_epoch + 1
+
+
 def figures_table(report: Any, target_name: str) -> str:
-    """train, validation and test figures side by side."""
+    """train, validation and test figures side by side, of the saved weights."""
     parts = list(report.figures)
     names = ["rows"] + [k for k in report.figures[parts[0]] if k != "rows"]
-    rows: list[tuple[Any, ...]] = [("", *parts)]
+    rows: list[tuple[Any, ...]] = [(f"saved weights (epoch {_kept_epoch(report)})", *parts)]
     for name in names:
         label = name
         if name == "loss" and report.task == "regression":
@@ -54,12 +59,26 @@ def figures_table(report: Any, target_name: str) -> str:
     return table(rows)
 
 
+def loss_note(net: Any, report: Any) -> str:
+    """Which loss is which: the table's is computed after training on the saved
+    weights; the progress bar's last one is the mean over the last epoch's batches
+    (:attr:`History.loss`), each batch's loss taken before its update."""
+    dropout = any(type(layer).__name__ == "Dropout" for layer in net.layers)
+    return wrap(
+        "loss: computed after training, on the saved weights. The progress bar's loss is "
+        "the mean over an epoch's batches, each taken before its update"
+        + (" and with dropout on" if dropout else "")
+        + f" (epoch {report.epochs_run}: loss={net.history.loss[-1]:.5g})."
+    )
+
+
 def train_text(net: Any, report: Any, out: str) -> str:
     meta = net.metadata
     lines = [wrap(f"task: {report.task} ({report.reason})")]
     if report.class_names:
         lines.append(wrap(f"classes: {', '.join(report.class_names)}"))
-    lines += ["", columns_table(report), "", figures_table(report, meta["target_name"]), ""]
+    lines += ["", columns_table(report), "", figures_table(report, meta["target_name"])]
+    lines += [loss_note(net, report), ""]
     best = f" (best: epoch {report.best_epoch + 1})" if report.best_epoch is not None else ""
     lines.append(wrap(f"network: {_network(net)}, {report.epochs_run} epochs{best}"))
     lines.append(wrap(f"model file: {out}", paths=True))
