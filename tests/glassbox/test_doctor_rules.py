@@ -57,6 +57,37 @@ def test_lr_too_high_when_steps_are_large_and_the_loss_rises():
     assert d.codes == ["lr_too_high"] and d["lr_too_high"].numbers["update_ratio"] > 0.1
 
 
+def saturated_tanh_network():
+    net = gn.mlp([2, 4, 1], activation="tanh", output="tanh", init="glorot_uniform", seed=0)
+    net.params *= 20  # weights thrown far out: every tanh sits on a flat end
+    return net
+
+
+def history_of(losses):
+    history = gn.History()
+    history.loss = list(losses)
+    return history
+
+
+def test_a_loss_that_rose_in_training_is_the_rate_and_the_saturation_its_symptom():
+    net, y = saturated_tanh_network(), np.where(y2 > 0, 1.0, -1.0)
+    alone = gn.doctor(net, X2, y, loss="mse", lr=0.01, optimizer="gd")
+    assert alone.top.code == "saturated_output" and "lr_too_high" not in alone  # the probe
+    rose = gn.doctor(net, X2, y, loss="mse", lr=0.01, optimizer="gd",
+                     history=history_of([1.0, 1.55, 1.4]))
+    assert rose.top.code == "lr_too_high" and rose.codes.count("lr_too_high") == 1
+    assert rose["lr_too_high"].numbers | {"lr": 0} == {
+        "loss_first": 1.0, "loss_peak": 1.55, "loss_last": 1.4, "lr": 0, "from": "history"}
+    assert "lower the learning rate tenfold (lr=0.001)" in rose["lr_too_high"].fix
+    for code in ("saturated_output", "saturated_hidden"):
+        assert rose[code].cause == "lr_too_high" and "lr_too_high" in rose[code].fix
+    # up and back down below the start, or a 5 % rise: not the rate's doing
+    for losses in ([1.0, 1.55, 0.9], [1.0, 1.05, 1.04]):
+        calm = gn.doctor(net, X2, y, loss="mse", lr=0.01, optimizer="gd",
+                         history=history_of(losses))
+        assert calm.codes == alone.codes and calm["saturated_output"].cause is None
+
+
 def test_underfitting_when_the_loss_plateaus_far_from_the_targets():
     net = gn.Network([gn.Dense(2, 1, "linear")], seed=0)
     y = np.sin(3 * X2[:, :1]) * np.cos(3 * X2[:, 1:])  # a line cannot follow this

@@ -33,15 +33,19 @@ def test_trouble_is_divergence_or_a_stall_short_of_learning():
 
 def expected_line(url, epochs):
     """The doctor's own top finding on Playground's network after ``epochs`` epochs,
-    given Playground's update as ``gn.doctor`` settings (mse at η/2, batches of B)."""
+    given Playground's update as ``gn.doctor`` settings (mse at η/2, batches of B) and
+    its training-loss curve from epoch 0 as the history (½·mean (o − t)², doubled: mse)."""
     pg = playground.from_url(url)
+    history = gn.History()
+    history.loss = [2 * pg.loss_train]
     with np.errstate(all="ignore"):
         for _ in range(epochs):
             playground.train_epoch(pg)
+            history.loss.append(2 * pg.loss_train)
         diagnosis = gn.doctor(pg.network, pg.inputs(pg.train), pg.train[:, 2:3], loss="mse",
                               lr=pg.state.learningRate / 2, optimizer="gd",
                               batch_size=int(pg.state.batchSize), epochs=20,
-                              max_seconds=math.inf)
+                              history=history if epochs else None, max_seconds=math.inf)
     return diagnosis.top.one_line, diagnosis.codes
 
 
@@ -56,6 +60,9 @@ def test_the_doctor_route_answers_for_the_network_as_it_is(tmp_path):
         assert json.loads(request(server, "/api/state")[2]) == before  # nothing changed
     line, codes = expected_line(LR10, 15)
     assert found["line"] == line and found["codes"] == codes
+    # the loss rose from 1 (epoch 0, as mse) to 1.55: the rate, not the saturation it left
+    assert found["code"] == "lr_too_high" and "saturated_output" in codes
+    assert "the training loss rose from 1 to 1.55" in line
     assert found["line"] == f"{found['code']} ({found['severity']}): {found['title']}. " \
                             f"Fix: {found['fix']}"
 

@@ -50,7 +50,11 @@ def diagnose(m: Measurements) -> Diagnosis:
         findings += rule(m)
     for late in LATE_RULES:
         findings += late(m, {f.code for f in findings})
+    # the history and the probe may both see the rate: one lr_too_high, the first
+    rate = [f for f in findings if f.code == "lr_too_high"]
+    findings = [f for f in findings if f.code != "lr_too_high" or f is rate[0]]
     codes = {f.code for f in findings}
+    grown = bool(rate) and rate[0].numbers.get("from") == "history"
     for f in findings:
         if f.cause is not None and f.cause not in codes:
             f.cause = None
@@ -58,6 +62,9 @@ def diagnose(m: Measurements) -> Diagnosis:
             f.cause = "sum_loss_scales_lr"
         if f.code == "vanishing_gradient" and f.cause is None and "saturated_hidden" in codes:
             f.cause = "saturated_hidden"
+        if f.code in ("saturated_output", "saturated_hidden") and f.cause is None and grown:
+            # the units saturated while the loss rose: the steps threw the weights out
+            f.cause, f.fix = "lr_too_high", "fix its cause first (lr_too_high, above)"
     return Diagnosis(findings, m)
 
 

@@ -46,6 +46,9 @@ BAD_INIT_FACTOR = 2.0
 IMBALANCE_WARNING, IMBALANCE_INFO = 10.0, 3.0
 #: a sum loss over at least this many rows per batch scales the step (glassnet's choice)
 SUM_ROWS = 100
+#: a training loss this share above its first value, and still above it, overshoots
+#: (glassnet's choice, the probe's 10 % of lr_too_high)
+HISTORY_RISE = 0.10
 
 SQUARED = ("mse", "sse", "half_sse", "mae")
 CROSS_ENTROPY = ("binary_crossentropy", "categorical_crossentropy")
@@ -149,6 +152,34 @@ def bad_init_loss(m: Measurements) -> list[Finding]:
         [len(m.layers)], [m.output_layer.names.get("a", "output")])]
 
 
+def loss_rose_in_training(m: Measurements) -> list[Finding]:
+    """lr_too_high read from the training history: the loss rose above where training
+    began and is still above it. Gradient descent with a step that suits the loss
+    does not end up worse than it started; steps that overshoot do, and the weights
+    they throw far out can leave the units saturated, where the probe from the
+    current weights sees only small steps (so its own lr_too_high rule cannot)."""
+    losses = m.history.get("loss", [])
+    if len(losses) < 2 or not all(math.isfinite(v) for v in losses):
+        return []
+    start, peak, last = losses[0], max(losses), losses[-1]
+    if not (peak > (1 + HISTORY_RISE) * start and last > start):
+        return []
+    return [Finding(
+        "lr_too_high", "warning",
+        f"the training loss rose from {fmt(start)} to {fmt(peak)} during training",
+        f"Steps of a learning rate that suits the loss take it down, or up and back down; "
+        f"here it rose from {fmt(start)}, its first value, to {fmt(peak)}, and its last value "
+        f"is {fmt(last)}: at lr={fmt(m.lr)} the steps overshoot. Steps "
+        f"that large can throw the weights far out, onto the flat ends of sigmoid and tanh "
+        f"units (saturated_output, saturated_hidden), where the gradient is nearly 0 and "
+        f"no step brings them back.",
+        f"lower the learning rate tenfold (lr={fmt(m.lr / 10)}) and start again from fresh "
+        f"weights (grown weights stay saturated), or pick one with net.lr_find(X, y)",
+        {"loss_first": start, "loss_peak": peak, "loss_last": last, "lr": m.lr,
+         "from": "history"},
+        list(range(1, len(m.layers) + 1)))]
+
+
 def class_imbalance(m: Measurements) -> list[Finding]:
     if m.class_counts is None or m.class_counts.size < 2:
         return []
@@ -172,4 +203,4 @@ def class_imbalance(m: Measurements) -> list[Finding]:
 
 
 RULES = (sum_loss_scales_lr, loss_output_mismatch, inputs_not_scaled, bad_init_loss,
-         class_imbalance)
+         loss_rose_in_training, class_imbalance)

@@ -20,12 +20,17 @@ Playground's update: per batch of B examples w ← w − η·(1/B)·Σ δ·a_pre
 
 its probe trains a copy for ``PROBE_EPOCHS`` epochs with no time limit, so the same
 network gives the same finding. (Playground's L1/L2 step is not part of the probe.)
+The page's training-loss curve goes with it as the network's history
+(:func:`loss_history`), so that the doctor sees a loss that rose in training: at
+lr 10 the steps throw the weights onto the flat ends of the tanh units, where the
+probe from the weights as they are sees only small steps.
 """
 
 from __future__ import annotations
 
 import copy
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,6 +38,7 @@ import numpy as np
 
 from glassnet.glassbox.doctor import doctor
 from glassnet.network import Network
+from glassnet.training import History
 
 PROBE_EPOCHS = 20  # the doctor's probe: a fixed number of epochs, no time limit (repeatable)
 STALL_EPOCHS = 50
@@ -50,6 +56,7 @@ class Snapshot:
     settings: dict[str, Any]
     epoch: int
     reason: str
+    history: History | None = None
 
 
 def trouble(history: list[tuple[int, float, float]]) -> str | None:
@@ -76,10 +83,22 @@ def doctor_settings(pg) -> dict[str, Any]:
     return settings | {"loss": "mse", "lr": lr / 2}
 
 
-def snapshot(pg, reason: str) -> Snapshot:
-    """A copy of what the doctor needs, taken between two epochs."""
+def loss_history(pg, curve: Sequence[tuple[int, float, float]]) -> History | None:
+    """The page's curve [(epoch, train, test)], from epoch 0, as a History of the
+    doctor's loss: Playground's ½·mean (o − t)² doubled into the mean squared error
+    the doctor trains with, a cross-entropy as it is; None before the first epoch."""
+    if len(curve) < 2:
+        return None
+    history, scale = History(), 1.0 if pg.n_classes else 2.0
+    history.loss = [scale * train for _, train, _ in curve]
+    return history
+
+
+def snapshot(pg, reason: str, curve: Sequence[tuple[int, float, float]] = ()) -> Snapshot:
+    """A copy of what the doctor needs, taken between two epochs (``curve``: the
+    page's loss curve so far, as :attr:`Session.history` keeps it)."""
     return Snapshot(copy.deepcopy(pg.network), pg.inputs(pg.train), pg.targets(pg.train).copy(),
-                    doctor_settings(pg), pg.epoch, reason)
+                    doctor_settings(pg), pg.epoch, reason, loss_history(pg, curve))
 
 
 def examine(snap: Snapshot) -> dict[str, Any]:
@@ -87,7 +106,8 @@ def examine(snap: Snapshot) -> dict[str, Any]:
     fix``), its parts, every code found, the epoch and why it was asked; ``line`` is
     None when the doctor finds nothing."""
     with np.errstate(all="ignore"):
-        diagnosis = doctor(snap.network, snap.X, snap.y, **snap.settings, max_seconds=math.inf)
+        diagnosis = doctor(snap.network, snap.X, snap.y, **snap.settings,
+                           history=snap.history, max_seconds=math.inf)
     top = diagnosis.top
     found: dict[str, Any] = {"epoch": snap.epoch, "reason": snap.reason,
                              "codes": diagnosis.codes, "settings": snap.settings}

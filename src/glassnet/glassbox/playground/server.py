@@ -154,7 +154,7 @@ class Hub:
         """The doctor's top finding on a snapshot of the network, found in a worker
         thread; kept for the page unless the network was rebuilt meanwhile."""
         s = self.session
-        structure, snap = s.structure, checkup.snapshot(s.pg, reason)
+        structure, snap = s.structure, checkup.snapshot(s.pg, reason, s.history)
         found = await asyncio.to_thread(checkup.examine, snap)
         if s.structure == structure:
             s.diagnosis = found
