@@ -67,6 +67,24 @@ def test_ragged_or_missing_y_is_refused_as_x_is():
         net.fit(np.ones((2, 2)), None, epochs=1)
 
 
+@pytest.mark.parametrize(
+    "X, dtype, where",
+    [
+        ([[1], [10**400]], "float64", r"\(1, 0\) is an integer of about 400 digits"),
+        ([[10**40]], "float32", r"\(0, 0\) is an integer of about 40 digits"),
+        (np.array([[1.0], [-1e300]]), "float32", r"\(1, 0\) is -1e\+300"),
+    ],
+)
+def test_numbers_beyond_the_dtype_are_refused_with_their_position(X, dtype, where):
+    # before: a raw OverflowError (Python ints), or an inf made by the cast and reported
+    # as if the data held inf
+    net = gn.Network([gn.Dense(1, 1)], seed=0, dtype=dtype)
+    with pytest.raises(ValueError, match=rf"X must hold numbers a {dtype} can take .*{where}"):
+        net.predict(X)
+    with pytest.raises(ValueError, match=r"y must hold numbers a float64 can take"):
+        gn.Network([gn.Dense(1, 1)], seed=0).fit([[1.0], [2.0]], [10**400, 1], epochs=1)
+
+
 def test_empty_arrays_are_refused(net):
     with pytest.raises(ValueError, match=r"X is empty \(shape \(0, 3\)\)"):
         net.predict(np.zeros((0, 3)))

@@ -26,11 +26,17 @@ def _describe_nonfinite(arr: np.ndarray, name: str) -> str:
     )
 
 
-def _first_non_number(arr: np.ndarray) -> tuple[tuple[int, ...], Any]:
+def _first_non_number(arr: np.ndarray, limit: float = math.inf) -> tuple[tuple[int, ...], Any]:
+    """The position and value of the first entry that is not a number, or (given a
+    ``limit``) whose size is beyond it."""
     for position, value in np.ndenumerate(arr):
         try:
-            float(value)
+            beyond = abs(float(value)) > limit
+        except OverflowError:  # a Python integer beyond every float
+            beyond = True
         except (TypeError, ValueError):
+            beyond = not math.isfinite(limit)  # (without a limit, the entry looked for)
+        if beyond:
             return position, value.item() if isinstance(value, np.generic) else value
     return (), None
 
@@ -64,12 +70,20 @@ def as_array(data: Any, name: str, dtype: DTypeLike) -> np.ndarray:
     if arr.dtype.kind not in "biuf" + "OUSVMm":  # numbers, or objects, text and times to convert
         raise TypeError(f"{name} must hold real numbers, but it has dtype {arr.dtype}.")
     try:
-        arr = arr.astype(dtype, copy=False)
+        with np.errstate(over="raise"):  # a finite number beyond the dtype's range
+            arr = arr.astype(dtype, copy=False)
     except (TypeError, ValueError):
         position, sample = _first_non_number(arr)
         raise TypeError(
             f"{name} must hold numbers, but it has dtype {arr.dtype} and the entry at "
             f"{position} is {sample!r}. Encode text columns as numbers first."
+        ) from None
+    except (OverflowError, FloatingPointError):
+        position, sample = _first_non_number(arr, float(np.finfo(dtype).max))
+        raise ValueError(
+            f"{name} must hold numbers a {np.dtype(dtype).name} can take (up to about "
+            f"{np.finfo(dtype).max:.3g}), but the entry at {position} is {shown(sample)}. "
+            f"Scale that column down, e.g. by a power of ten, first."
         ) from None
     if arr.size == 0:
         raise ValueError(f"{name} is empty (shape {arr.shape}); it needs at least one sample.")
