@@ -67,6 +67,13 @@ def test_the_doctor_route_answers_for_the_network_as_it_is(tmp_path):
                             f"Fix: {found['fix']}"
 
 
+def test_before_training_at_lr_10_the_probe_sees_the_rate():
+    # the probe's first epoch already throws every tanh onto a flat end (its mean loss
+    # 1.96): the rise counts from the loss of the weights as they are (about 1, as mse)
+    line, codes = expected_line(LR10, 0)
+    assert codes[0] == "lr_too_high" and "each step changes the weights by 76%" in line
+
+
 def test_the_page_shows_the_doctors_finding_when_training_at_lr_10_stalls(browser):  # noqa: F811
     with running(LR10) as server:
         page = open_page(browser, server)

@@ -186,7 +186,8 @@ def learning_rate(m: Measurements, codes: set[str]) -> list[Finding]:
     if m.probe.diverged or len(losses) < 2 or ratio is None:
         return []
     start, end = losses[0], losses[-1]
-    rose = max(losses) > 1.1 * start
+    before = min(start, m.loss_now)  # the first epoch's mean already holds its steps
+    rose = max(losses) > 1.1 * before
     numbers = {"update_ratio": ratio, "lr": m.lr, "probe_epochs": len(losses),
                "probe_loss_first": start, "probe_loss_last": end}
     if ratio > UPDATE_HIGH and rose:
@@ -194,7 +195,7 @@ def learning_rate(m: Measurements, codes: set[str]) -> list[Finding]:
             "lr_too_high", "warning",
             f"each step changes the weights by {ratio:.0%} of their size",
             f"cs231n's rule of thumb: an update should be about 1e-3 of the weights it "
-            f"changes; at lr={fmt(m.lr)} it is {ratio:.2g}, and the loss rose from {fmt(start)} "
+            f"changes; at lr={fmt(m.lr)} it is {ratio:.2g}, and the loss rose from {fmt(before)} "
             f"to {fmt(max(losses))} during {len(losses)} probe epochs: the steps overshoot.",
             f"lower the learning rate (try lr={fmt(m.lr / 10)}) or pick one with "
             f"net.lr_find(X, y)", numbers, [layer.number for layer in m.layers])]
