@@ -96,11 +96,11 @@ class Activation:
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
+        cls.overwrites_z = cls.forward.__module__ == __name__  # forward is glassnet's own
         # a custom class's methods written without out= take it too (and ignore it)
         for name in ("forward", "derivative", "backward"):
             if name in vars(cls):
                 setattr(cls, name, accepting_out(vars(cls)[name]))
-        cls.overwrites_z = cls.forward.__module__ == __name__
 
     def get_config(self) -> dict[str, Any]:
         return {}
