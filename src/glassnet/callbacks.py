@@ -89,14 +89,12 @@ class EarlyStopping(Callback):
         restore_best_weights: bool = True,
         mode: str = "auto",
     ):
-        patience = check_range(patience, "patience", 0, whole=True)
-        min_delta = check_range(min_delta, "min_delta", 0)
+        self.patience = check_range(patience, "patience", 0, whole=True)
+        self.min_delta = check_range(min_delta, "min_delta", 0)
         check_choice(mode, "mode", ("auto", "min", "max"))
         if mode == "auto":
             mode = "max" if monitor.removeprefix("val_") in HIGHER_IS_BETTER else "min"
         self.monitor = monitor
-        self.patience = int(patience)
-        self.min_delta = float(min_delta)
         self.restore_best_weights = bool(restore_best_weights)
         self.mode = mode
         self._reset()

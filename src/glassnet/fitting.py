@@ -30,7 +30,6 @@ from glassnet import optimizers as optimizers_module
 from glassnet.training import History, TrainingDivergedError, hold_out, train
 from glassnet.validation import (
     check_choice,
-    check_positive_float,
     check_positive_int,
     check_range,
     loss_output_problem,
@@ -114,12 +113,10 @@ def fit(
     doctor's top finding and its fix.
     """
     if unexpected:  # fit(learning_rate=...): say which name was meant
-        accepted = list(inspect.signature(fit).parameters)[3:-1]
-        raise TypeError(unexpected_arguments("fit", unexpected, ["X", "y", *accepted]))
+        raise TypeError(unexpected_arguments(unexpected))
     epochs = check_positive_int(epochs, "epochs")
     batch_size = check_positive_int(batch_size, "batch_size", allow_none=True)
-    if lr is not None:
-        lr = check_positive_float(lr, "lr")
+    lr = check_range(lr, "lr", 0, low_open=True, allow_none=True)
     check_choice(verbose, "verbose", (0, 1, 2, "plot"))
     check_fit_options(weight_decay, validation_split, validation_data, lr_schedule)
     loss_obj = losses_module.get(loss)
@@ -218,18 +215,19 @@ FIT_ALIASES = {
 }
 
 
-def unexpected_arguments(function: str, given: dict[str, Any], accepted: Any) -> str:
-    """The TypeError's sentence for keyword arguments ``function`` does not take, with
-    the name meant ("did you mean lr?")."""
+def unexpected_arguments(given: dict[str, Any]) -> str:
+    """The TypeError's sentence for keyword arguments fit does not take, with the name
+    meant ("did you mean lr?"): an alias people bring from elsewhere, or the closest."""
     import difflib
 
+    accepted = list(inspect.signature(fit).parameters)[1:-1]  # (not net, nor **unexpected)
     parts = []
     for key in given:
-        meant = FIT_ALIASES.get(key) or next(iter(difflib.get_close_matches(key, accepted, 1)),
-                                             None)
+        close = difflib.get_close_matches(key, accepted, n=1)
+        meant = FIT_ALIASES.get(key) or (close[0] if close else None)
         parts.append(f"{key!r}" + (f" (did you mean {meant}=?)" if meant else ""))
     return (
-        f"{function} got unexpected keyword argument(s) {', '.join(parts)}. It takes "
+        f"fit got unexpected keyword argument(s) {', '.join(parts)}. It takes "
         f"{', '.join(accepted)}."
     )
 

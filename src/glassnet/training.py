@@ -172,7 +172,7 @@ def hold_out(
 
 
 def check_batch_fits(
-    net: Trainee, rows: int, shuffled: bool = False, sample_shape: tuple[int, ...] | None = None
+    net: Trainee, rows: int, shuffled: bool, sample_shape: tuple[int, ...]
 ) -> None:
     """Refuse, with the estimate and a batch size that fits, a batch whose
     activations would not fit in memory.
@@ -181,7 +181,7 @@ def check_batch_fits(
     4 × rows × Σ n_units numbers (see :mod:`glassnet.resources`); a shuffled
     batch is also copied out of X and y.
     """
-    if sample_shape is not None and shaped.is_shaped(net.layers):  # N-D samples
+    if shaped.is_shaped(net.layers):  # N-D samples
         sizes = [int(np.prod(s)) for s in shaped.propagate(net.layers, sample_shape)]
         units, n_in, n_out = sum(sizes), int(np.prod(sample_shape)), sizes[-1]
     else:
@@ -203,20 +203,15 @@ def _epoch(
     net: Trainee, X: np.ndarray, y: np.ndarray, loss: Loss, optimizer: Optimizer,
     step: int, shuffle: bool, metric_fns: dict[str, Callable],
 ) -> tuple[float, dict[str, float]]:
-    """One epoch of (mini)batches: one permutation, one gather per batch when shuffled.
+    """One epoch of minibatches of ``step`` rows (fewer than n; a full batch is the
+    loop's own branch): one permutation, one gather per batch when shuffled.
 
     Returns the loss and the metrics, each the mean over the epoch's batches
     weighted by their number of rows, computed on every batch's own forward
-    pass, before its update (as Keras reports them). Full batch, these are the
-    figures of the weights at the start of the epoch.
+    pass, before its update (as Keras reports them).
     """
     n = X.shape[0]
     params, grads = [net.params], [net.grads]
-    if step == n and not shuffle:
-        value = net.loss_and_gradients(X, y, loss, training=True)
-        figures = {name: fn(y, net.output) for name, fn in metric_fns.items()}
-        optimizer.step(params, grads)
-        return value, figures
     order = net.rng.permutation(n) if shuffle else None
     total, sums = 0.0, dict.fromkeys(metric_fns, 0.0)
     for start in range(0, n, step):
@@ -283,19 +278,20 @@ def _validation_figures(
 
 class _Hooks:
     """The callbacks of one fit call, then the displays ``verbose`` adds (so that they
-    show the figures the callbacks see), each hook called under the caller's errstate."""
+    show the figures the callbacks see); the epoch hooks run under the caller's errstate."""
 
     def __init__(self, callbacks: list[Any], displays: list[Any]):
-        self.display = displays
+        self.displays = displays
         self.all = [*callbacks, *displays]
         self.begins = [cb for cb in self.all if hasattr(cb, "on_epoch_begin")]
         self.ends = [cb for cb in self.all if hasattr(cb, "on_epoch_end")]
         self.errstate = np.geterr()  # the caller's settings, for the caller's code
 
-    def train_begin(self, net: Trainee) -> None:
-        for cb in self.all:
-            if hasattr(cb, "on_train_begin"):
-                cb.on_train_begin(net)
+    def call(self, hook: str, net: Trainee, displays_only: bool = False) -> None:
+        """``on_train_begin`` or ``on_train_end`` of every callback that has it."""
+        for cb in self.displays if displays_only else self.all:
+            if hasattr(cb, hook):
+                getattr(cb, hook)(net)
 
     def epoch_begin(self, epoch: int) -> None:
         with np.errstate(**self.errstate):
@@ -307,11 +303,6 @@ class _Hooks:
         logs = {"loss": value, **figures, "lr": lr}
         with np.errstate(**self.errstate):
             return any([cb.on_epoch_end(epoch, dict(logs)) for cb in self.ends])
-
-    def train_end(self, net: Trainee, display_only: bool = False) -> None:
-        for cb in self.display if display_only else self.all:
-            if hasattr(cb, "on_train_end"):
-                cb.on_train_end(net)
 
 
 def train(
@@ -342,17 +333,16 @@ def train(
     """
     step = X.shape[0] if batch_size is None else min(batch_size, X.shape[0])
     shuffle = shuffle and step < X.shape[0]  # (one batch in data order needs no shuffle)
-    check_batch_fits(net, step, shuffled=shuffle, sample_shape=X.shape[1:])
-    metric_fns = {name: metrics_module.get(name) for name in metrics}
-    tutorial_loop = step == X.shape[0] and not shuffle and not metric_fns
+    check_batch_fits(net, step, shuffle, X.shape[1:])
+    metric_fns: dict[str, Callable] = {name: metrics_module.get(name) for name in metrics}
+    full_batch = step == X.shape[0]
     params, param_list, grad_list = net.params, [net.params], [net.grads]
     # the weights at the start of this epoch and of the one before (see _roll_back)
     epoch_start, before = np.empty_like(params), np.empty_like(params)
     first_epoch, base_lr = len(history), optimizer.lr
     hooks = _Hooks(callbacks, displays)
-    figures: dict[str, float]
     net.stop_training = False
-    hooks.train_begin(net)
+    hooks.call("on_train_begin", net)
     try:
         # A diverging run overflows somewhere in the batch loop; the finiteness check
         # reports it as one TrainingDivergedError instead of NumPy warnings. (Entered
@@ -366,8 +356,9 @@ def train(
                 epoch_start[...] = params  # (cheaper than np.copyto on small vectors)
                 if hooks.begins:
                     hooks.epoch_begin(epoch)
-                if tutorial_loop:  # full batch, nothing else: the tutorials' loop
-                    value, figures = net.loss_and_gradients(X, y, loss, True), {}
+                if full_batch:  # the tutorials' loop; figures of the weights at the epoch's start
+                    value = net.loss_and_gradients(X, y, loss, training=True)
+                    figures = {name: fn(y, net.output) for name, fn in metric_fns.items()}
                     optimizer.step(param_list, grad_list)
                 else:
                     value, figures = _epoch(net, X, y, loss, optimizer, step, shuffle, metric_fns)
@@ -381,9 +372,9 @@ def train(
                         or net.stop_training):
                     break
     except BaseException:
-        hooks.train_end(net, display_only=True)  # close the progress bar before the error
+        hooks.call("on_train_end", net, displays_only=True)  # close the displays first
         raise
     finally:
         optimizer.lr = base_lr
-    hooks.train_end(net)
+    hooks.call("on_train_end", net)
     return history
