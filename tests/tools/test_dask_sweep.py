@@ -34,7 +34,7 @@ def test_dask_grid_search_matches_serial_run():
         n_workers=2,
         processes=True,
         threads_per_worker=1,
-        dashboard_address=None,
+        dashboard_address=":0",  # any free port: a fixed 8787 fails when another run holds it
         memory_limit=0,
     ) as cluster, Client(cluster) as client:
         with joblib.parallel_backend("dask"):
