@@ -133,6 +133,8 @@ def test_binary_crossentropy_targets_outside_0_1(net):
         ({"optimizer": "lbfgs"}, "Unknown optimizer 'lbfgs'. Expected one of: adam"),
         ({"metrics": ["f1"]}, "Unknown metric 'f1'. Expected one of: accuracy"),
         ({"validation_data": np.ones((2, 3))}, "validation_data must be a pair"),
+        ({"validation_data": np.ones((2, 3))}, r"but got one array of shape \(2, 3\); pass "),
+        ({"validation_data": [1, 2, 3]}, r"pair \(X_val, y_val\), but got a list of 3 item"),
     ],
 )
 def test_bad_fit_arguments(net, kwargs, match):

@@ -199,7 +199,11 @@ def _training_data(
     if validation_data is None:
         return X, y, None
     if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
-        raise ValueError("validation_data must be a pair (X_val, y_val).")
+        got = (f"a {type(validation_data).__name__} of {len(validation_data)} item(s)"
+               if isinstance(validation_data, (tuple, list))
+               else f"one array of shape {np.shape(validation_data)}")
+        raise ValueError(f"validation_data must be a pair (X_val, y_val), but got {got}; "
+                         f"pass validation_data=(X_val, y_val), or validation_split=0.2.")
     Xv = net.check_X(validation_data[0])
     return X, y, (Xv, net.check_y(validation_data[1], Xv.shape[0], loss))
 
