@@ -64,6 +64,15 @@ def test_assigning_W_writes_into_the_network_and_checks_the_shape():
         net.layers[1].W = np.zeros((1, 3))
 
 
+def test_assigning_b_outside_a_network_says_so_not_that_the_layer_has_no_bias():
+    # it used to say "has use_bias=False" for a layer with a bias not yet in a network
+    with pytest.raises(ValueError, match="is not part of a Network yet, so it has no b"):
+        gn.Dense(2, 3).b = [1.0, 2.0, 3.0]
+    with pytest.raises(ValueError, match="has use_bias=False, so it cannot take a bias"):
+        gn.Dense(2, 3, use_bias=False).b = [1.0, 2.0, 3.0]
+    gn.Dense(2, 3, use_bias=False).b = None  # nothing to set, nothing refused
+
+
 def test_layers_must_chain():
     with pytest.raises(
         ValueError, match=r"Layer 1 .* outputs 3 unit\(s\) but layer 2 .* expects 4"

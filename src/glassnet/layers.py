@@ -171,7 +171,7 @@ class Dense(Layer):
 
     @b.setter
     def b(self, value: Any) -> None:
-        if self._b is None:
+        if not self.use_bias:
             if value is None:
                 return
             raise ValueError(f"{self} has use_bias=False, so it cannot take a bias.")
